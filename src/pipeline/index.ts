@@ -1,0 +1,17 @@
+export { createPipeline, type Pipeline, type PipelineOptions, type PipelineSiteConfig } from './pipeline.js';
+export { createProcessorRegistry, type ProcessorRegistry } from './processor-registry.js';
+export type { ProcessorContext, ProcessorFactory, ProcessorSpec, TimedProcessor } from './processor-context.js';
+export { StageStats, type PipelineStats, type StageStatsSnapshot } from './stage-stats.js';
+export { TagBindings } from './tag-bindings.js';
+export { IngestQueue, type IngestQueueStats } from './ingest-queue.js';
+export { AssetContext, type AssetContextOptions, type EnrichedSample } from './asset-context.js';
+export { ShiftCalendar, type ShiftDefinition } from './shift-calendar.js';
+export { createTimestampGuard, MIN_VALID_TS } from './timestamp-guard.js';
+export { createLateData } from './late-data.js';
+export { createScale } from './scale.js';
+export { createRange } from './range.js';
+export { createRateOfChange } from './rate-of-change.js';
+export { createDeadband } from './deadband.js';
+export { createSwingingDoor } from './swinging-door.js';
+export { createWindow, globToRegExp, WINDOW_SOURCE, type WindowFunction } from './window.js';
+export { PipelineError, PipelineErrorCode } from './errors.js';
