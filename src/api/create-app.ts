@@ -1,0 +1,44 @@
+import { Hono } from 'hono';
+import type { ApiEnv } from './api-env.js';
+import { bearerAuth } from './bearer-auth.js';
+import type { ApiDeps } from './deps.js';
+import { errorBody, errorResponse } from './error-response.js';
+import { eventsRoute } from './events-route.js';
+import { healthRoutes } from './health-routes.js';
+import { homePage } from './home-page.js';
+import { apiMetrics, measureRequests, type ApiMetrics } from './http-metrics.js';
+import { queryRoute } from './query-route.js';
+import { securityHeaders } from './security-headers.js';
+import { simRoute } from './sim-route.js';
+import { tagsRoute } from './tags-route.js';
+import { tokensRoute } from './tokens-route.js';
+
+/** Options of `createApiApp`. */
+export interface ApiAppOptions {
+  /** Folder of the dashboard's static files, served at `/`. */
+  webRoot?: string;
+  /** Series to record into; created in `deps.metrics` when absent. */
+  metrics?: ApiMetrics;
+}
+
+/** The HTTP API as a Hono app (no server): health, metrics, the authenticated /api/v1 routes and `/`. */
+export function createApiApp(deps: ApiDeps, opts: ApiAppOptions = {}): Hono {
+  const metrics = opts.metrics ?? apiMetrics(deps.metrics);
+  const v1 = new Hono<ApiEnv>()
+    .use('*', bearerAuth(deps.tokens))
+    .route('/', queryRoute(deps))
+    .route('/', tagsRoute(deps))
+    .route('/', eventsRoute(deps))
+    .route('/', simRoute(deps))
+    .route('/', tokensRoute(deps));
+
+  const app = new Hono();
+  app.use('*', measureRequests(metrics), securityHeaders());
+  app.route('/', healthRoutes(deps));
+  app.route('/api/v1', v1);
+  app.all('/api/*', (c) => c.json(errorBody('NOT_FOUND', `no API route ${c.req.method} ${c.req.path}`), 404));
+  app.route('/', homePage(deps, opts.webRoot));
+  app.notFound((c) => c.json(errorBody('NOT_FOUND', `nothing at ${c.req.path}`), 404));
+  app.onError((err, c) => errorResponse(err, c, deps.logger));
+  return app;
+}

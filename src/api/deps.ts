@@ -1,0 +1,76 @@
+import type { Registry } from 'prom-client';
+import type { ApiConfig, SiteConfig } from '../config/index.js';
+import type { Bus, ComponentHealth, FabrikEvent, Sample, SampleBatch, TagRegistry } from '../core/index.js';
+import type { TokenStore } from '../security/index.js';
+
+/** Column of a query result. */
+export interface QueryColumn {
+  name: string;
+  type: string;
+}
+
+/** What `ApiDeps.query` answers. */
+export interface QueryResult {
+  columns: QueryColumn[];
+  rows: unknown[][];
+  truncated: boolean;
+  elapsedMs: number;
+}
+
+/** Filter of `ApiDeps.events`; times are epoch ms. */
+export interface EventFilter {
+  from?: number;
+  to?: number;
+  kind?: string;
+  assetPath?: string;
+  tag?: string;
+  limit?: number;
+}
+
+/** The node's overall health. */
+export interface HealthReport {
+  status: 'ok' | 'degraded' | 'down';
+  components: Record<string, ComponentHealth>;
+}
+
+/** Fault injection into the simulator; present only when the node runs one. */
+export interface SimControl {
+  /** Throws an Error with a `code` and a message when the spec is invalid (→ 400). */
+  injectFault(spec: unknown): { id: string };
+  clearFault(id: string): boolean;
+  faults(): unknown[];
+}
+
+/** Minimal logger (pino fits). */
+export interface ApiLogger {
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/**
+ * Everything the API needs from the node. The API never imports the store or
+ * the pipeline; the node runtime adapts them to this interface.
+ */
+export interface ApiDeps {
+  tags: TagRegistry;
+  tokens: TokenStore;
+  /** 'samples' carries batches after they are stored; 'events' every event. */
+  bus: Bus;
+  /**
+   * Runs read-only SQL. Throws an Error whose `code` is QUERY_INVALID,
+   * QUERY_NOT_READ_ONLY, QUERY_TIMEOUT or QUERY_TOO_LARGE (→ HTTP 400).
+   */
+  query(sql: string, opts: { maxRows: number; timeoutMs: number }): Promise<QueryResult>;
+  latest(tagIndex: number): Sample | undefined;
+  events(filter: EventFilter): Promise<FabrikEvent[]>;
+  health(): HealthReport;
+  ready(): boolean;
+  /** The node's registry; the API adds its own series to it. */
+  metrics: Registry;
+  /** Extra context (assetPath, line, unit, shift...) for sample i, sent to stream clients that ask for it. */
+  enrich?(batch: SampleBatch, i: number): Record<string, unknown>;
+  sim?: SimControl;
+  logger?: ApiLogger;
+  /** The applied site config (assets, state maps, shifts) for routes that describe the site. */
+  config: { api: ApiConfig; siteId: string; version: string; nodeName?: string; site?: SiteConfig };
+}
