@@ -1,0 +1,74 @@
+import type { SiteConfigInput } from '../config/index.js';
+import { Plant } from './plant.js';
+import type { SignalInfo } from './signal.js';
+
+/** Options of the generated demo site config. */
+export interface DemoSiteOptions {
+  /** Number of bottling lines (19 tags each; 526 lines ≈ 10,000 tags). Default 1. */
+  lines?: number;
+}
+
+const STATE_MAP = { '0': 'off', '1': 'idle', '2': 'running', '3': 'faulted' } as const;
+const HEARTBEAT = '1m';
+
+/**
+ * The site config of the demo plant with N bottling lines: every plant signal
+ * bound to a tag whose id is its address. `examples/demo-site.yaml` is the
+ * commented one-line version of this document.
+ */
+export function demoSiteConfig(options: DemoSiteOptions = {}): SiteConfigInput {
+  const plant = new Plant({ lines: options.lines ?? 1 });
+  const devices = new Map<string, { id: string; protocol: 'sim'; interval: string; tags: NonNullable<SiteConfigInput['devices']>[number]['tags'] }>();
+  for (const s of plant.signals()) {
+    const group = s.address.slice(0, s.address.indexOf('.'));
+    // Per-part measurements get their own fast device: a gauge reports each part once, when measured.
+    const id = s.measured ? `${group}-gauge` : group;
+    let device = devices.get(id);
+    if (!device) {
+      device = { id, protocol: 'sim', interval: s.measured ? '250ms' : '1s', tags: [] };
+      devices.set(id, device);
+    }
+    device.tags!.push(tagOf(s));
+  }
+  return {
+    site: { id: 'demo', name: 'Demo bottling and machining plant', enterprise: 'acme', timezone: 'Europe/Berlin' },
+    assets: plant.assets().map((a) => ({
+      path: a.path,
+      kind: a.kind,
+      description: a.description,
+      ...(a.stateAddress ? { stateTag: a.stateAddress, stateMap: { ...STATE_MAP } } : {}),
+    })),
+    devices: [...devices.values()],
+    retention: {
+      defaultClass: 'standard',
+      classes: {
+        standard: { raw: '30d', archive: '365d' },
+        quality: { raw: '90d', archive: '3650d' },
+        short: { raw: '7d', archive: '90d' },
+      },
+    },
+    shifts: [
+      { name: 'early', start: '06:00', end: '14:00' },
+      { name: 'late', start: '14:00', end: '22:00' },
+      { name: 'night', start: '22:00', end: '06:00' },
+    ],
+  };
+}
+
+function tagOf(s: SignalInfo) {
+  const { deadband, range, retention } = s.hints;
+  return {
+    id: s.address,
+    asset: s.assetPath,
+    type: s.type,
+    ...(s.unit ? { unit: s.unit } : {}),
+    description: s.description,
+    address: s.address,
+    low: s.low,
+    high: s.high,
+    ...(deadband !== undefined ? { deadband: { absolute: deadband, maxInterval: HEARTBEAT } } : {}),
+    ...(range ? { range: { low: range[0], high: range[1], action: 'flag' as const } } : {}),
+    ...(retention ? { retention } : {}),
+    ...(s.writable ? { writable: true } : {}),
+  };
+}
