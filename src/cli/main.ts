@@ -1,0 +1,24 @@
+import { Command } from 'commander';
+import { configCommand } from './config-command.js';
+import { demoCommand, nodeCommand } from './node-command.js';
+import { queryCommand } from './query-command.js';
+import { simCommand } from './sim-command.js';
+import { tokenCommand } from './token-command.js';
+
+const program = new Command('fabrik')
+  .description('Fabrik — local-first data platform for manufacturing sites')
+  .version('0.1.0')
+  .showHelpAfterError('(run with --help for usage)')
+  .addCommand(demoCommand())
+  .addCommand(nodeCommand())
+  .addCommand(simCommand())
+  .addCommand(queryCommand())
+  .addCommand(configCommand())
+  .addCommand(tokenCommand());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  process.stderr.write(`fabrik: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,185 @@
+import { mkdirSync } from 'node:fs';
+import type { Logger } from 'pino';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { createSimSource } from '../adapters/sim/index.js';
+import { startApiServer, type ApiServer, type HealthReport } from '../api/index.js';
+import type { DeviceConfig, SiteConfig } from '../config/index.js';
+import { Bus, TagRegistry, type FabrikEvent, type SampleBatch, type Source } from '../core/index.js';
+import { AssetContext, createPipeline, IngestQueue, type Pipeline } from '../pipeline/index.js';
+import { ensureAdminToken, TokenStore } from '../security/index.js';
+import { createPlant, type Plant } from '../sim/index.js';
+import { EdgeStore } from '../store/index.js';
+import { createIngestMetrics } from './ingest-metrics.js';
+import { trackDrops } from './drop-metrics.js';
+import { SampleWriter } from './sample-writer.js';
+import { simControl } from './sim-control.js';
+import { Supervisor } from './supervisor.js';
+import { defineConfiguredTags } from './tag-definitions.js';
+
+export interface EdgeNodeOptions {
+  config: SiteConfig;
+  dataDir: string;
+  host?: string;
+  port?: number;
+  logger: Logger;
+  /** The simulated plant feeding `sim` devices; created from `seed` when absent and needed. */
+  plant?: Plant;
+  seed?: number;
+  webRoot?: string;
+  version?: string;
+  /** How often time-driven pipeline stages (heartbeats, windows) are ticked. */
+  tickMs?: number;
+}
+
+export interface EdgeNode {
+  url: string;
+  port: number;
+  store: EdgeStore;
+  tags: TagRegistry;
+  bus: Bus;
+  plant: Plant | undefined;
+  pipeline: Pipeline;
+  queue: IngestQueue;
+  adminToken: { path: string; created: boolean; token: string };
+  health(): HealthReport;
+  /** Stops sources, stores what is queued, closes the store and the API. */
+  stop(): Promise<void>;
+}
+
+/** Starts one edge node: sources → pipeline → queue → store → bus → API. */
+export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
+  const { config, dataDir, logger } = opts;
+  mkdirSync(dataDir, { recursive: true });
+  const bus = new Bus((err, topic) => logger.warn({ err: (err as Error).message, topic }, 'bus subscriber failed'));
+  const tags = new TagRegistry();
+  defineConfiguredTags(config, tags);
+
+  const store = await EdgeStore.open({ dataDir, tags, store: config.store, retention: config.retention, logger: logger.child({ part: 'store' }) });
+  const tokens = await TokenStore.open(dataDir);
+  const adminToken = await ensureAdminToken(dataDir, tokens);
+
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics, prefix: 'fabrik_process_' });
+  const m = createIngestMetrics(metrics);
+
+  const pipeline = createPipeline({ config, tags });
+  const queue = new IngestQueue(config.pipeline.maxQueuedSamples);
+  const context = new AssetContext({ tags, timezone: config.site.timezone, shifts: config.shifts });
+  trackDrops(metrics, m.samplesDropped, () => ({ pipeline: pipeline.stats(), queue: queue.stats() }));
+
+  const writer = new SampleWriter({
+    queue,
+    sink: store,
+    logger: logger.child({ part: 'writer' }),
+    onStored: (batch) => {
+      m.samplesStored.inc(batch.length);
+      bus.publish('samples', batch);
+    },
+    onError: () => m.storeErrors.inc(),
+  });
+  writer.start();
+
+  const supervisor = new Supervisor({
+    logger: logger.child({ part: 'supervisor' }),
+    onBatch: (batch: SampleBatch, source: string) => {
+      m.samplesIn.inc({ source }, batch.length);
+      queue.push(pipeline.process(batch));
+    },
+  });
+
+  const needsPlant = config.devices.some((d) => d.enabled && d.protocol === 'sim');
+  const plant = opts.plant ?? (needsPlant ? createPlant({ seed: opts.seed ?? 1, startTime: Date.now() }) : undefined);
+  const recordEvent = (event: FabrikEvent): void => {
+    store.writeEvents([event]).then(
+      () => {
+        m.eventsStored.inc();
+        bus.publish('events', event);
+      },
+      (err: unknown) => logger.error({ err: (err as Error).message, kind: event.kind }, 'storing an event failed'),
+    );
+  };
+  const unsubscribePlant = plant?.onEvent(recordEvent);
+
+  for (const device of config.devices) {
+    if (!device.enabled) continue;
+    supervisor.add(device.id, () => createSource(device, { tags, plant }));
+  }
+
+  const tick = setInterval(() => {
+    const out = pipeline.tick(Date.now());
+    if (out.length > 0) queue.push(out);
+    m.queueDepth.set(queue.size);
+  }, opts.tickMs ?? 1000);
+  tick.unref();
+
+  let ready = false;
+  const health = (): HealthReport => {
+    const components = { store: store.health(), ...supervisor.health() };
+    if (writer.failures > 0) components.store = { ...components.store, state: 'degraded', message: `${writer.failures} failed writes in a row; retrying` };
+    const states = Object.values(components).map((c) => c.state);
+    const status = components.store.state === 'down' ? 'down' : states.every((s) => s === 'up') ? 'ok' : 'degraded';
+    return { status, components };
+  };
+
+  let api: ApiServer;
+  try {
+    api = await startApiServer({
+      deps: {
+        tags,
+        tokens,
+        bus,
+        metrics,
+        query: (sql, q) => store.query(sql, q),
+        latest: (i) => store.latest(i),
+        events: (f) => store.events(f),
+        health,
+        ready: () => ready && store.health().state !== 'down',
+        enrich: (batch, i) => {
+          const e = context.enrich(batch, i);
+          return { assetPath: e.assetPath, line: e.line, unit: e.unit, shift: e.shift };
+        },
+        ...(plant ? { sim: simControl(plant) } : {}),
+        logger,
+        config: { api: config.api, siteId: config.site.id, version: opts.version ?? '0.1.0', site: config },
+      },
+      host: opts.host ?? config.api.host,
+      port: opts.port ?? config.api.port,
+      ...(opts.webRoot ? { webRoot: opts.webRoot } : {}),
+    });
+  } catch (err) {
+    clearInterval(tick);
+    await supervisor.stop();
+    await writer.drain();
+    await store.close();
+    await tokens.close();
+    throw err;
+  }
+  ready = true;
+
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      ready = false;
+      clearInterval(tick);
+      unsubscribePlant?.();
+      await supervisor.stop();
+      const last = pipeline.tick(Date.now());
+      if (last.length > 0) queue.push(last);
+      await writer.drain();
+      await api.close();
+      await store.close();
+      await tokens.close();
+    })());
+
+  return { url: api.url, port: api.port, store, tags, bus, plant, pipeline, queue, adminToken, health, stop };
+}
+
+function createSource(device: DeviceConfig, ctx: { tags: TagRegistry; plant: Plant | undefined }): Source {
+  switch (device.protocol) {
+    case 'sim':
+      if (!ctx.plant) throw new Error(`device "${device.id}" uses the simulator, but this node runs none`);
+      return createSimSource({ device, tags: ctx.tags, plant: ctx.plant });
+    default:
+      throw new Error(`device "${device.id}": the ${device.protocol} adapter is not available in this build`);
+  }
+}
