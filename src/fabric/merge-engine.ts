@@ -31,7 +31,7 @@ export class MergeEngine {
   }
 
   /** Runs `sql` over `partials` (the concatenated row sets, with `columns`). */
-  async run(columns: readonly OutputColumn[], rowsets: readonly (readonly unknown[][])[], sql: string, opts: { maxRows: number }): Promise<QueryResult> {
+  async run(columns: readonly OutputColumn[], rowsets: readonly { node: string; rows: readonly unknown[][] }[], sql: string, opts: { maxRows: number }): Promise<QueryResult> {
     const started = performance.now();
     for (const c of columns) {
       if (!carriedType(c.type)) throw new FabricError('FABRIC_NOT_DECOMPOSABLE', `column "${c.name}" has type ${c.type}, which a site query cannot carry between nodes; cast it (e.g. to VARCHAR or DOUBLE) or query with scope "local"`);
@@ -39,12 +39,16 @@ export class MergeEngine {
     const conn = await this.#instance.connect();
     try {
       const structure = JSON.stringify([Object.fromEntries(columns.map((c) => [c.name, c.type]))]);
-      const objects: Record<string, unknown>[] = [];
-      for (const rows of rowsets) for (const row of rows) objects.push(Object.fromEntries(columns.map((c, i) => [c.name, row[i] ?? null])));
       const defs = columns.map((c) => `${quote(c.name)} ${c.type}`).join(', ');
       await conn.run(`CREATE TEMP TABLE partials (${defs})`);
-      if (objects.length > 0) {
-        await conn.run(`INSERT INTO partials SELECT unnest(from_json($1::JSON, ${literal(structure)}), recursive := true)`, [JSON.stringify(objects)]);
+      for (const set of rowsets) {
+        if (set.rows.length === 0) continue;
+        const objects = set.rows.map((row) => Object.fromEntries(columns.map((c, i) => [c.name, row[i] ?? null])));
+        try {
+          await conn.run(`INSERT INTO partials SELECT unnest(from_json($1::JSON, ${literal(structure)}), recursive := true)`, [JSON.stringify(objects)]);
+        } catch (cause) {
+          throw Object.assign(new FabricError('FABRIC_PEER_MALFORMED', `the answer of node ${set.node} does not fit its declared column types: ${errorMessage(cause)}`, { cause }), { node: set.node });
+        }
       }
       const result = await conn.stream(sql);
       const types = result.columnTypes();

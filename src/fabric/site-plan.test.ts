@@ -30,7 +30,7 @@ async function site(sql: string): Promise<{ columns: { name: string; type: strin
   const plan = await planSiteQuery(ast, sql);
   const parts = await Promise.all(nodes.map((n) => rows(n, plan.partialSql)));
   const described = await rows(union, `SELECT * FROM (${sql}) LIMIT 0`);
-  const r = await merge.run(parts[0]!.columns, parts.map((p) => p.rows), plan.mergeSql(described.columns), { maxRows: 100_000 });
+  const r = await merge.run(parts[0]!.columns, parts.map((p, i) => ({ node: `n${i}`, rows: p.rows })), plan.mergeSql(described.columns), { maxRows: 100_000 });
   return { columns: r.columns, rows: r.rows };
 }
 
