@@ -4,3 +4,4 @@ export { FabricError, type FabricErrorCode } from './errors.js';
 export type { FabricStore, LatestRow } from './local-sql.js';
 export type { SiteQueryResult, NodeReport } from './site-query.js';
 export type { Catalogue } from './peer-client.js';
+export { seedSite, seedTag, seedValue, type SeedSpec } from './site-seed.js';

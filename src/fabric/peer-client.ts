@@ -52,7 +52,7 @@ export class PeerClient {
   }
 
   async #call<T>(method: string, route: string, body: unknown, timeoutMs: number, signal: AbortSignal | undefined, parse: (v: unknown) => T): Promise<T> {
-    const timeout = AbortSignal.timeout(timeoutMs);
+    const timeout = AbortSignal.timeout(Math.max(1, Math.floor(timeoutMs)));
     const token = this.#token();
     let res: Response;
     try {

@@ -57,9 +57,13 @@ export function planPushdown(statement: AstNode | null, source: string, columns:
   const used = new Set<string>();
   let star = false;
   walk(statement, (n) => {
-    if (n['class'] === 'STAR') {
-      const rel = String(n['relation_name'] ?? '').toLowerCase();
-      if (rel === '' || qualifiers.has(rel) || n['columns'] === true) star = true;
+    // Only a * in a select list reads columns (ORDER BY ALL / GROUP BY ALL are stars too).
+    if (n['type'] === 'SELECT_NODE') {
+      walk(n['select_list'], (x) => {
+        if (x['class'] !== 'STAR') return;
+        const rel = String(x['relation_name'] ?? '').toLowerCase();
+        if (rel === '' || qualifiers.has(rel) || x['columns'] === true) star = true;
+      });
     }
     if (n['class'] === 'COLUMN_REF') {
       const parts = (n['column_names'] as string[]).map((p) => p.toLowerCase());

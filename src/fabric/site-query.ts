@@ -64,7 +64,7 @@ export class SiteQuery {
     const started = performance.now();
     const plan = await planSiteQuery(this.#ast, sql);
     const partialCap = plan.kind === 'aggregate' ? MAX_PARTIAL_GROUPS : opts.maxRows;
-    const budget = Math.min(this.#peerTimeout, opts.timeoutMs);
+    const budget = Math.max(1, Math.floor(Math.min(this.#peerTimeout, opts.timeoutMs)));
     const scope = plan.table === 'samples' || plan.table === 'rollups_1m' || plan.table === 'latest' ? tagScope(plan.where) : undefined;
 
     const describe = this.#local.query(`SELECT * FROM (${sql}) AS q LIMIT 0`, { maxRows: 0, timeoutMs: opts.timeoutMs });
@@ -128,7 +128,7 @@ export class SiteQuery {
       if (peer.state === 'self') return { report: { node: name(), url: peer.client.url, state: 'skipped', reason: 'this node' } };
       const tags = peer.catalogue?.tags.map((t) => t.tag);
       if (scope && tags && !mayHold(scope, tags)) return { report: { node: name(), url: peer.client.url, state: 'skipped', reason: 'holds none of the tags asked for' } };
-      const left = Math.max(1, budget - (performance.now() - started));
+      const left = Math.max(1, Math.floor(budget - (performance.now() - started)));
       const answer = await peer.client.partial(plan.partialSql, { maxRows, timeoutMs: left, signal: deadline });
       return { report: { node: answer.node, url: peer.client.url, state: 'answered', rows: answer.rows.length, elapsedMs: performance.now() - started }, answer };
     } catch (err) {

@@ -40,7 +40,13 @@ export class SqlAst {
   async parse(sql: string): Promise<ParsedSql> {
     const r = await this.#conn.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR)', [sql]);
     const doc = parseExactJson(String(r.getRows()[0]?.[0] ?? '{}')) as { error?: boolean; error_message?: string; statements?: AstNode[] };
-    if (doc.error) throw Object.assign(new FabricError('FABRIC_NOT_DECOMPOSABLE', doc.error_message ?? 'the SQL cannot be parsed'), { code: 'QUERY_INVALID' });
+    if (doc.error) {
+      const msg = doc.error_message ?? 'the SQL cannot be parsed';
+      if (/only SELECT statements/i.test(msg)) {
+        throw Object.assign(new FabricError('FABRIC_NOT_DECOMPOSABLE', 'only SELECT statements are allowed: the SQL endpoint is read-only (SELECT, WITH … SELECT)'), { code: 'QUERY_NOT_READ_ONLY' });
+      }
+      throw Object.assign(new FabricError('FABRIC_NOT_DECOMPOSABLE', msg), { code: 'QUERY_INVALID' });
+    }
     return { statements: doc.statements ?? [] };
   }
 

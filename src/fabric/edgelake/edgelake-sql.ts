@@ -63,7 +63,8 @@ async function mapTables(fabric: Fabric, sql: string, increments: { unit: string
   const from = node['from_table'] as AstNode;
   let tag: string | undefined;
   if (isNode(from) && from['type'] === 'BASE_TABLE') {
-    const name = String(from['table_name']);
+    // A tag id with dots parses as catalog.schema.table; EdgeLake clients write it bare.
+    const name = [from['catalog_name'], from['schema_name'], from['table_name']].filter((x) => typeof x === 'string' && x !== '').join('.');
     if (!SITE_TABLES.has(name.toLowerCase()) && !fabric.local.sources.has(name.toLowerCase())) tag = await resolveTag(fabric, name);
   }
   // Unaliased items keep the names EdgeLake clients expect, e.g. "max(timestamp)".
@@ -79,7 +80,7 @@ async function mapTables(fabric: Fabric, sql: string, increments: { unit: string
     const isTag = { class: 'COMPARISON', type: 'COMPARE_EQUAL', alias: '', left: columnRef('tag'), right: constant(tag) };
     const where = out['where_clause'] as AstNode | null;
     out = {
-      ...out, from_table: { ...from, table_name: 'samples' },
+      ...out, from_table: { ...from, table_name: 'samples', schema_name: '', catalog_name: '' },
       where_clause: where ? { class: 'CONJUNCTION', type: 'CONJUNCTION_AND', alias: '', children: [isTag, where] } : isTag,
     };
   }
