@@ -35,7 +35,7 @@ export function queryRoute(deps: ApiDeps): Hono<ApiEnv> {
     try {
       // EdgeLake clients ask for the whole network with a "destination: network" header.
       const scope = body.scope ?? (/^network$/i.test(c.req.header('destination') ?? '') ? 'site' : 'local');
-      result = await deps.query(body.sql, { maxRows, timeoutMs: api.queryTimeout, scope, ...(body.allowPartial !== undefined ? { allowPartial: body.allowPartial } : {}) });
+      result = await deps.query(body.sql, { maxRows, timeoutMs: api.queryTimeout, ...(scope === 'site' ? { scope } : {}), ...(body.allowPartial !== undefined ? { allowPartial: body.allowPartial } : {}) });
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       if (typeof code === 'string' && QUERY_ERRORS.has(code)) throw new ApiError(400, code, (err as Error).message, { cause: err });
