@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { loadSiteConfig, parseSiteConfig, type SiteConfig } from '../config/index.js';
 import { createLogger } from '../node/logger.js';
-import { startEdgeNode, type EdgeNode } from '../node/edge-node.js';
+import type { EdgeNode } from '../node/edge-node.js';
 import { demoSiteConfig } from '../sim/index.js';
 import { dataDirOption, hostOption, httpPortOption, logLevelOption, parsePositiveInt, pgPortOption } from './options.js';
 
@@ -51,6 +51,8 @@ export function nodeCommand(): Command {
 async function runNode(config: SiteConfig, opts: RunOpts, what: string): Promise<void> {
   const logger = createLogger({ level: opts.logLevel });
   const dataDir = resolve(opts.dataDir);
+  // Loaded on demand: `fabrik --help` and the small commands need not load the node (DuckDB, the fabric, protocols).
+  const { startEdgeNode } = await import('../node/edge-node.js');
   const node = await startEdgeNode({ config, dataDir, host: opts.host, port: Number(opts.httpPort), logger, ...(opts.seed ? { seed: opts.seed } : {}), ...(opts.pgPort !== undefined ? { pgPort: Number(opts.pgPort) } : {}) });
   const out = process.stdout;
   out.write(`\nFabrik ${what} "${config.site.id}" is running (${node.tags.size} tags)\n`);
