@@ -7,6 +7,7 @@ import { ingestMetrics } from './ingest-bench.js';
 import type { Metric } from './metric.js';
 import { benchPipeline } from './pipeline-bench.js';
 import { benchStore } from './store-bench.js';
+import { benchFabric } from './fabric-bench.js';
 
 // `npm run bench` — every figure with its target, as a table and as JSON.
 // FABRIK_BENCH=quick shrinks every size for a smoke run; the default is the issue's sizes.
@@ -46,6 +47,14 @@ await section('memory', async () => {
     'memory.achieved_rate': { value: Math.round(r.achievedRate), unit: 'samples/s', target: '~100000' },
     'memory.dropped': { value: r.dropped, unit: 'samples', target: '0' },
   };
+});
+await section('fabric', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fabrik-bench-fabric-'));
+  try {
+    return await benchFabric({ dir, perNode: quick ? 1_000_000 : 20_000_000, onProgress: progress });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 const rows = Object.entries(results).map(([name, m]) => ({ name, value: m.value, unit: m.unit, target: m.target }));

@@ -31,10 +31,13 @@ export function createApiApp(deps: ApiDeps, opts: ApiAppOptions = {}): Hono {
     .route('/', eventsRoute(deps))
     .route('/', simRoute(deps))
     .route('/', tokensRoute(deps));
+  if (deps.fabric) v1.route('/', deps.fabric.api);
 
   const app = new Hono();
   app.use('*', measureRequests(metrics), securityHeaders());
   app.route('/', healthRoutes(deps));
+  if (deps.fabric) app.route('/fabric/v1', deps.fabric.peer);
+  if (deps.fabric?.edgeLake) app.use('/', deps.fabric.edgeLake);
   app.route('/api/v1', v1);
   app.all('/api/*', (c) => c.json(errorBody('NOT_FOUND', `no API route ${c.req.method} ${c.req.path}`), 404));
   app.route('/', homePage(deps, opts.webRoot));

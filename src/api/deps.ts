@@ -1,3 +1,4 @@
+import type { Hono, MiddlewareHandler } from 'hono';
 import type { Registry } from 'prom-client';
 import type { ApiConfig, SiteConfig } from '../config/index.js';
 import type { Bus, ComponentHealth, FabrikEvent, Sample, SampleBatch, TagRegistry } from '../core/index.js';
@@ -15,6 +16,11 @@ export interface QueryResult {
   rows: unknown[][];
   truncated: boolean;
   elapsedMs: number;
+  /** Site queries: which nodes answered, and whether some did not (then `partial`). */
+  scope?: 'local' | 'site';
+  partial?: boolean;
+  missing?: { node: string; url: string; reason: string }[];
+  nodes?: unknown[];
 }
 
 /** Filter of `ApiDeps.events`; times are epoch ms. */
@@ -60,7 +66,7 @@ export interface ApiDeps {
    * Runs read-only SQL. Throws an Error whose `code` is QUERY_INVALID,
    * QUERY_NOT_READ_ONLY, QUERY_TIMEOUT or QUERY_TOO_LARGE (→ HTTP 400).
    */
-  query(sql: string, opts: { maxRows: number; timeoutMs: number }): Promise<QueryResult>;
+  query(sql: string, opts: { maxRows: number; timeoutMs: number; scope?: 'local' | 'site'; allowPartial?: boolean }): Promise<QueryResult>;
   latest(tagIndex: number): Sample | undefined;
   events(filter: EventFilter): Promise<FabrikEvent[]>;
   health(): HealthReport;
@@ -70,6 +76,8 @@ export interface ApiDeps {
   /** Extra context (assetPath, line, unit, shift...) for sample i, sent to stream clients that ask for it. */
   enrich?(batch: SampleBatch, i: number): Record<string, unknown>;
   sim?: SimControl;
+  /** The data fabric's routes: node-to-node (/fabric/v1), user (/api/v1/fabric/...), EdgeLake-style GET /. */
+  fabric?: { peer: Hono; api: Hono; edgeLake: MiddlewareHandler | undefined };
   logger?: ApiLogger;
   /** The applied site config (assets, state maps, shifts) for routes that describe the site. */
   config: { api: ApiConfig; siteId: string; version: string; nodeName?: string; site?: SiteConfig };

@@ -12,6 +12,8 @@ const queryBody = z
     sql: z.string().trim().min(1, 'expected the SQL text to run'),
     format: z.enum(['json', 'csv']).optional(),
     maxRows: z.number().int().positive().optional(),
+    scope: z.enum(['local', 'site']).optional(),
+    allowPartial: z.boolean().optional(),
   })
   .strict();
 
@@ -19,7 +21,9 @@ const queryBody = z
  * A query timeout is answered 400, not 408: browsers and proxies may silently
  * retry a 408, which would rerun an expensive query.
  */
-const QUERY_ERRORS = new Set(['QUERY_INVALID', 'QUERY_NOT_READ_ONLY', 'QUERY_TIMEOUT', 'QUERY_TOO_LARGE']);
+const QUERY_ERRORS = new Set(['QUERY_INVALID', 'QUERY_NOT_READ_ONLY', 'QUERY_TIMEOUT', 'QUERY_TOO_LARGE', 'QUERY_FAILED', 'FABRIC_NOT_DECOMPOSABLE', 'FABRIC_TOO_MANY_GROUPS', 'FABRIC_SOURCE_TOO_LARGE']);
+/** A virtual source or a peer is down: the node is fine, try again later. */
+const UNAVAILABLE_ERRORS = new Set(['FABRIC_SOURCE_UNAVAILABLE', 'FABRIC_PARTIAL']);
 
 /** `POST /query`: read-only SQL, answered as JSON or CSV. */
 export function queryRoute(deps: ApiDeps): Hono<ApiEnv> {
@@ -29,14 +33,18 @@ export function queryRoute(deps: ApiDeps): Hono<ApiEnv> {
     const maxRows = Math.min(body.maxRows ?? api.queryMaxRows, api.queryMaxRows);
     let result: QueryResult;
     try {
-      result = await deps.query(body.sql, { maxRows, timeoutMs: api.queryTimeout });
+      // EdgeLake clients ask for the whole network with a "destination: network" header.
+      const scope = body.scope ?? (/^network$/i.test(c.req.header('destination') ?? '') ? 'site' : 'local');
+      result = await deps.query(body.sql, { maxRows, timeoutMs: api.queryTimeout, ...(scope === 'site' ? { scope } : {}), ...(body.allowPartial !== undefined ? { allowPartial: body.allowPartial } : {}) });
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       if (typeof code === 'string' && QUERY_ERRORS.has(code)) throw new ApiError(400, code, (err as Error).message, { cause: err });
+      if (typeof code === 'string' && UNAVAILABLE_ERRORS.has(code)) throw new ApiError(503, code, (err as Error).message, { cause: err });
       throw err;
     }
     const columns = result.columns.map((col) => col.name);
     const format = body.format ?? ((c.req.header('accept') ?? '').includes('text/csv') ? 'csv' : 'json');
+    if (result.partial) c.header('X-Fabrik-Partial', `missing ${result.missing?.map((m) => m.node).join(', ') ?? ''}`);
     if (format === 'csv') {
       c.header('X-Fabrik-Truncated', String(result.truncated));
       return c.body(toCsv(columns, result.rows), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
@@ -47,6 +55,7 @@ export function queryRoute(deps: ApiDeps): Hono<ApiEnv> {
       rows: result.rows.map((row) => row.map(jsonValue)),
       truncated: result.truncated,
       elapsedMs: result.elapsedMs,
+      ...(result.scope === 'site' ? { scope: 'site', partial: result.partial ?? false, missing: result.missing ?? [], nodes: result.nodes ?? [] } : {}),
     });
   });
 }

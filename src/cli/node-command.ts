@@ -3,9 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { loadSiteConfig, parseSiteConfig, type SiteConfig } from '../config/index.js';
 import { createLogger } from '../node/logger.js';
-import { startEdgeNode, type EdgeNode } from '../node/edge-node.js';
+import type { EdgeNode } from '../node/edge-node.js';
 import { demoSiteConfig } from '../sim/index.js';
-import { dataDirOption, hostOption, httpPortOption, logLevelOption, parsePositiveInt } from './options.js';
+import { dataDirOption, hostOption, httpPortOption, logLevelOption, parsePositiveInt, pgPortOption } from './options.js';
 
 const DEMO_CONFIG = fileURLToPath(new URL('../../../examples/demo-site.yaml', import.meta.url));
 
@@ -15,6 +15,7 @@ interface RunOpts {
   host: string;
   logLevel: string;
   seed?: number;
+  pgPort?: string;
 }
 
 export function demoCommand(): Command {
@@ -40,6 +41,7 @@ export function nodeCommand(): Command {
     .addOption(httpPortOption(8080))
     .addOption(hostOption())
     .addOption(new Option('--seed <n>', 'seed of the simulator, for sim devices').env('FABRIK_SEED').default(1).argParser(parsePositiveInt))
+    .addOption(pgPortOption())
     .addOption(logLevelOption())
     .action(async (opts: RunOpts & { config: string }) => {
       await runNode(loadSiteConfig(opts.config), opts, 'edge node');
@@ -49,12 +51,15 @@ export function nodeCommand(): Command {
 async function runNode(config: SiteConfig, opts: RunOpts, what: string): Promise<void> {
   const logger = createLogger({ level: opts.logLevel });
   const dataDir = resolve(opts.dataDir);
-  const node = await startEdgeNode({ config, dataDir, host: opts.host, port: Number(opts.httpPort), logger, ...(opts.seed ? { seed: opts.seed } : {}) });
+  // Loaded on demand: `fabrik --help` and the small commands need not load the node (DuckDB, the fabric, protocols).
+  const { startEdgeNode } = await import('../node/edge-node.js');
+  const node = await startEdgeNode({ config, dataDir, host: opts.host, port: Number(opts.httpPort), logger, ...(opts.seed ? { seed: opts.seed } : {}), ...(opts.pgPort !== undefined ? { pgPort: Number(opts.pgPort) } : {}) });
   const out = process.stdout;
   out.write(`\nFabrik ${what} "${config.site.id}" is running (${node.tags.size} tags)\n`);
   out.write(`  dashboard & API  ${node.url}/\n`);
   out.write(`  data directory   ${dataDir}\n`);
   out.write(`  admin token      ${node.adminToken.path}${node.adminToken.created ? ' (new)' : ''}\n`);
+  if (node.pgPort !== undefined) out.write(`  postgres         postgres://fabrik@${opts.host}:${node.pgPort}/${config.site.id} (password: an API token; database "site" queries every node)\n`);
   out.write(`  try              npx fabrik query --data-dir ${opts.dataDir} --url ${node.url} "select count(*) from samples"\n`);
   out.write('Stop with Ctrl-C (SIGTERM drains and flushes first).\n\n');
   const progress = reportProgress(node, logger);

@@ -33,3 +33,8 @@ export function parsePositiveInt(value: string): number {
   if (!Number.isInteger(n) || n <= 0) throw new Error(`"${value}" is not a positive whole number`);
   return n;
 }
+
+export const pgPortOption = () =>
+  new Option('--pg-port <port>', 'PostgreSQL wire port of the data fabric (psql, Grafana, BI tools; 0 picks a free one; default: fabric.pg.port, else off)')
+    .env('FABRIK_PG_PORT')
+    .argParser(parsePort);

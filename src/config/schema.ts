@@ -5,6 +5,7 @@ import { mqttDeviceSchema } from './protocols/mqtt.js';
 import { opcuaDeviceSchema } from './protocols/opcua.js';
 import { simDeviceSchema } from './protocols/sim.js';
 import { tagBindingSchema } from './tag-binding.js';
+import { fabricConfigSchema } from '../fabric/fabric-config.js';
 
 export * from './primitives.js';
 export * from './tag-binding.js';
@@ -137,6 +138,7 @@ export const siteConfigSchema = z
     store: storeSchema.default(() => storeSchema.parse({})),
     api: apiSchema.default(() => apiSchema.parse({})),
     shifts: z.array(shiftSchema).default([]),
+    fabric: fabricConfigSchema.default(() => fabricConfigSchema.parse({})).describe('Data fabric: site peers, PostgreSQL wire endpoint, EdgeLake REST, virtual sources.'),
   })
   .strict()
   .superRefine((cfg, ctx) => {

@@ -9,6 +9,8 @@ import { AssetContext, createPipeline, IngestQueue, type Pipeline } from '../pip
 import { ensureAdminToken, TokenStore } from '../security/index.js';
 import { createPlant, type Plant } from '../sim/index.js';
 import { EdgeStore } from '../store/index.js';
+import { Fabric } from '../fabric/index.js';
+import { fabricLatest, fileSourceFolders } from './fabric-wiring.js';
 import { createIngestMetrics } from './ingest-metrics.js';
 import { trackDrops } from './drop-metrics.js';
 import { SampleWriter } from './sample-writer.js';
@@ -29,6 +31,8 @@ export interface EdgeNodeOptions {
   version?: string;
   /** How often time-driven pipeline stages (heartbeats, windows) are ticked. */
   tickMs?: number;
+  /** PostgreSQL wire port of the fabric (overrides fabric.pg.port; 0 picks a free one). */
+  pgPort?: number;
 }
 
 export interface EdgeNode {
@@ -41,6 +45,9 @@ export interface EdgeNode {
   pipeline: Pipeline;
   queue: IngestQueue;
   adminToken: { path: string; created: boolean; token: string };
+  fabric: Fabric;
+  /** The PostgreSQL wire endpoint's port, when it runs. */
+  pgPort: number | undefined;
   health(): HealthReport;
   /** Stops sources, stores what is queued, closes the store and the API. */
   stop(): Promise<void>;
@@ -54,9 +61,21 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
   const tags = new TagRegistry();
   defineConfiguredTags(config, tags);
 
-  const store = await EdgeStore.open({ dataDir, tags, store: config.store, retention: config.retention, logger: logger.child({ part: 'store' }) });
+  const store = await EdgeStore.open({ dataDir, tags, store: config.store, retention: config.retention, logger: logger.child({ part: 'store' }), allowedDirectories: fileSourceFolders(config, dataDir) });
   const tokens = await TokenStore.open(dataDir);
   const adminToken = await ensureAdminToken(dataDir, tokens);
+  let fabric: Fabric;
+  try {
+    fabric = await Fabric.start({
+      config: config.fabric, siteId: config.site.id, dataDir, store, latest: fabricLatest(store, tags), tokens,
+      queryMaxRows: config.api.queryMaxRows, queryTimeoutMs: config.api.queryTimeout, version: opts.version ?? '0.1.0',
+      logger: logger.child({ part: 'fabric' }), ...(opts.pgPort !== undefined ? { pgPort: opts.pgPort } : {}), pgHost: config.fabric.pg.host ?? opts.host ?? config.api.host,
+    });
+  } catch (err) {
+    await store.close();
+    await tokens.close();
+    throw err;
+  }
 
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics, prefix: 'fabrik_process_' });
@@ -129,7 +148,8 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
         tokens,
         bus,
         metrics,
-        query: (sql, q) => store.query(sql, q),
+        query: (sql, q) => fabric.query(sql, q),
+        fabric: fabric.routes(),
         latest: (i) => store.latest(i),
         events: (f) => store.events(f),
         health,
@@ -150,6 +170,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
     clearInterval(tick);
     await supervisor.stop();
     await writer.drain();
+    await fabric.stop();
     await store.close();
     await tokens.close();
     throw err;
@@ -167,11 +188,12 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
       if (last.length > 0) queue.push(last);
       await writer.drain();
       await api.close();
+      await fabric.stop();
       await store.close();
       await tokens.close();
     })());
 
-  return { url: api.url, port: api.port, store, tags, bus, plant, pipeline, queue, adminToken, health, stop };
+  return { url: api.url, port: api.port, store, tags, bus, plant, pipeline, queue, adminToken, fabric, pgPort: fabric.pgPort, health, stop };
 }
 
 function createSource(device: DeviceConfig, ctx: { tags: TagRegistry; plant: Plant | undefined }): Source {

@@ -30,6 +30,8 @@ export interface EdgeStoreOptions {
   now?: () => number;
   /** Commit early once this many samples wait. Default 262,144. */
   maxPendingRows?: number;
+  /** Further folders user SQL may read (registered virtual sources), besides the archive and `files`. */
+  allowedDirectories?: readonly string[];
 }
 
 /** Counters for metrics and /readyz. */
@@ -100,7 +102,8 @@ export class EdgeStore implements Sink {
       await migrateStore(conn);
       await recoverArchive(conn);
       await conn.run(samplesViewSql(await doneFiles(conn)));
-      await lockDown(conn, [archiveDir, filesDir].map((d) => fs.realpathSync(d)));
+      const extra = (opts.allowedDirectories ?? []).filter((d) => fs.existsSync(d));
+      await lockDown(conn, [archiveDir, filesDir, ...extra].map((d) => fs.realpathSync(d)));
       const keys = new TagKeys();
       const stored = await conn.runAndReadAll('SELECT key, id FROM tag_meta');
       keys.loadStored(stored.getRows().map(([key, id]) => ({ key: Number(key), id: String(id) })));

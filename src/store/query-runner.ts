@@ -1,4 +1,4 @@
-import type { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { columnReader } from './column-reader.js';
 import { QueryError, errorMessage } from './errors.js';
 import { prepareReadOnly } from './sql-guard.js';
@@ -16,6 +16,12 @@ export interface QueryOptions {
   maxRows?: number;
   /** Interrupt the query after this long. Default 30 s. */
   timeoutMs?: number;
+  /**
+   * Runs on the query's own connection before the SQL is checked and
+   * prepared, e.g. to register temporary views of virtual sources that the
+   * query may read; whatever it creates vanishes with the connection.
+   */
+  prelude?: (conn: DuckDBConnection) => Promise<void>;
 }
 
 /**
@@ -34,6 +40,8 @@ export async function runUserQuery(instance: DuckDBInstance, sql: string, opts: 
     conn.interrupt();
   }, timeoutMs);
   try {
+    // The prelude's own errors (a virtual source that is down...) reach the caller unchanged.
+    if (opts.prelude) await opts.prelude(conn).catch((err: unknown) => Promise.reject(new PreludeFailure(err)));
     const prepared = await prepareReadOnly(conn, sql);
     try {
       const result = await prepared.stream();
@@ -61,10 +69,17 @@ export async function runUserQuery(instance: DuckDBInstance, sql: string, opts: 
     }
   } catch (cause) {
     if (timedOut) throw new QueryError('QUERY_TIMEOUT', `query interrupted after ${timeoutMs} ms; narrow the time range or use rollups_1m`, { cause });
+    if (cause instanceof PreludeFailure) throw cause.cause;
     if (cause instanceof QueryError) throw cause;
     throw new QueryError('QUERY_FAILED', errorMessage(cause), { cause });
   } finally {
     clearTimeout(timer);
     conn.closeSync();
+  }
+}
+
+class PreludeFailure extends Error {
+  constructor(cause: unknown) {
+    super('query prelude failed', { cause });
   }
 }

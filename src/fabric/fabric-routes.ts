@@ -1,0 +1,61 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { USER_QUERY_ERRORS, errorMessage } from './errors.js';
+import type { Fabric } from './fabric.js';
+import { MAX_PARTIAL_GROUPS } from './site-query.js';
+import { checkToken, presentedToken } from './token-check.js';
+
+const partialBody = z.object({
+  sql: z.string().min(1).max(100_000),
+  maxRows: z.number().int().positive().max(MAX_PARTIAL_GROUPS),
+  timeoutMs: z.number().int().positive(),
+}).strict();
+
+function fail(c: Context, status: 400 | 401 | 413 | 500 | 503, code: string, message: string): Response {
+  return c.json({ error: { code, message } }, status);
+}
+
+/**
+ * Node-to-node routes, mounted at /fabric/v1: the catalogue and partial
+ * queries. They accept the site token or any API token; partial SQL runs
+ * through the same read-only guard as every user query.
+ */
+export function peerRoutes(fabric: Fabric): Hono {
+  const app = new Hono();
+  app.use('*', async (c, next) => {
+    const caller = checkToken(presentedToken(c.req.header('authorization')), fabric.tokens, fabric.siteToken);
+    if (!caller) {
+      c.header('WWW-Authenticate', 'Bearer');
+      return fail(c, 401, 'AUTH_INVALID', 'fabric routes need the site token or an API token: "Authorization: Bearer <token>"');
+    }
+    await next();
+  });
+  app.get('/catalogue', async (c) => c.json(await fabric.catalogue.get()));
+  app.post('/partial', async (c) => {
+    const text = await c.req.text();
+    if (text.length > 1_100_000) return fail(c, 413, 'BODY_TOO_LARGE', 'partial query body too large');
+    let body: z.infer<typeof partialBody>;
+    try {
+      body = partialBody.parse(JSON.parse(text));
+    } catch (err) {
+      return fail(c, 400, 'BODY_INVALID', `partial query body is invalid: ${errorMessage(err).slice(0, 300)}`);
+    }
+    try {
+      const r = await fabric.local.query(body.sql, { maxRows: body.maxRows, timeoutMs: Math.min(body.timeoutMs, fabric.queryTimeoutMs) });
+      return c.json({ node: fabric.node, columns: r.columns, rows: r.rows, truncated: r.truncated, elapsedMs: r.elapsedMs });
+    } catch (err) {
+      const code = String((err as { code?: unknown }).code ?? 'INTERNAL');
+      return fail(c, USER_QUERY_ERRORS.has(code) ? 400 : code === 'FABRIC_SOURCE_UNAVAILABLE' ? 503 : 500, code, errorMessage(err));
+    }
+  });
+  return app;
+}
+
+/** User-facing fabric routes (mounted inside the authenticated /api/v1): peers, catalogue, sources. */
+export function fabricApiRoutes(fabric: Fabric): Hono {
+  const app = new Hono();
+  app.get('/fabric/peers', (c) => c.json({ node: fabric.node, peers: fabric.peerStatus() }));
+  app.get('/fabric/catalogue', async (c) => c.json(await fabric.catalogue.get()));
+  app.get('/fabric/sources', (c) => c.json({ sources: fabric.sourceStatus() }));
+  return app;
+}
