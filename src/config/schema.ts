@@ -5,6 +5,8 @@ import { mqttDeviceSchema } from './protocols/mqtt.js';
 import { opcuaDeviceSchema } from './protocols/opcua.js';
 import { simDeviceSchema } from './protocols/sim.js';
 import { tagBindingSchema } from './tag-binding.js';
+// The schema file itself, not kpi/index.ts: the KPI computation imports the pipeline, which imports this file.
+import { kpiConfigIssues, kpiSchema } from '../kpi/kpi-schema.js';
 
 export * from './primitives.js';
 export * from './tag-binding.js';
@@ -137,6 +139,7 @@ export const siteConfigSchema = z
     store: storeSchema.default(() => storeSchema.parse({})),
     api: apiSchema.default(() => apiSchema.parse({})),
     shifts: z.array(shiftSchema).default([]),
+    kpi: kpiSchema.default({ lines: [] }).describe('Line KPIs (throughput, scrap, OEE): which state tag and counters each line has.'),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -166,6 +169,8 @@ export const siteConfigSchema = z
         ctx.addIssue({ code: 'custom', message: `stateTag "${a.stateTag}" is not a tag of any device`, path: ['assets', ai, 'stateTag'] });
       }
     });
+    const stateMaps = new Map(cfg.assets.flatMap((a) => (a.stateTag && a.stateMap ? [[a.stateTag, a.stateMap] as const] : [])));
+    for (const issue of kpiConfigIssues(cfg.kpi, { tags: new Set(seen.keys()), assets, stateMaps })) ctx.addIssue({ code: 'custom', ...issue });
   });
 
 export type SiteConfig = z.output<typeof siteConfigSchema>;
