@@ -70,6 +70,8 @@ export interface ApiDeps {
   /** Extra context (assetPath, line, unit, shift...) for sample i, sent to stream clients that ask for it. */
   enrich?(batch: SampleBatch, i: number): Record<string, unknown>;
   sim?: SimControl;
+  /** Store size and row counts (fileBytes, rowsRaw, rowsRollup, archiveFiles...) for the dashboard's System page. */
+  storeStats?(): Record<string, number>;
   logger?: ApiLogger;
   /** The applied site config (assets, state maps, shifts) for routes that describe the site. */
   config: { api: ApiConfig; siteId: string; version: string; nodeName?: string; site?: SiteConfig };

@@ -14,13 +14,29 @@ const ENDPOINTS = [
   'GET|POST /api/v1/sim/faults',
   'GET|POST /api/v1/tokens',
   'WS /api/v1/stream',
+  'GET /api/v1/auth/me',
+  'GET /api/v1/site',
+  'GET /api/v1/latest',
+  'GET /api/v1/kpi/lines',
+  'GET /api/v1/system',
 ];
 
 /** `/`: the dashboard's static files from `webRoot`, or a small page naming the node and its endpoints. */
 export function homePage(deps: ApiDeps, webRoot?: string): Hono {
   const app = new Hono();
   if (webRoot) {
-    app.use('/*', serveStatic({ root: webRoot }));
+    app.use(
+      '/*',
+      serveStatic({
+        root: webRoot,
+        // The build writes .br and .gz next to each file: a panel PC on a slow link gets the small one.
+        precompressed: true,
+        onFound: (path, c) => {
+          // Vite names built assets by content hash, so they never change; index.html must always be asked again.
+          c.header('Cache-Control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+        },
+      }),
+    );
     return app;
   }
   const { siteId, version, nodeName } = deps.config;

@@ -5,7 +5,7 @@ import { loadSiteConfig, parseSiteConfig, type SiteConfig } from '../config/inde
 import { createLogger } from '../node/logger.js';
 import { startEdgeNode, type EdgeNode } from '../node/edge-node.js';
 import { demoSiteConfig } from '../sim/index.js';
-import { dataDirOption, hostOption, httpPortOption, logLevelOption, parsePositiveInt } from './options.js';
+import { dataDirOption, hostOption, httpPortOption, logLevelOption, parsePositiveInt, webRootOption } from './options.js';
 
 const DEMO_CONFIG = fileURLToPath(new URL('../../../examples/demo-site.yaml', import.meta.url));
 
@@ -15,6 +15,7 @@ interface RunOpts {
   host: string;
   logLevel: string;
   seed?: number;
+  webRoot?: string;
 }
 
 export function demoCommand(): Command {
@@ -25,6 +26,7 @@ export function demoCommand(): Command {
     .addOption(hostOption())
     .addOption(new Option('--seed <n>', 'simulator seed (same seed, same plant)').env('FABRIK_SEED').default(42).argParser(parsePositiveInt))
     .addOption(new Option('--lines <n>', 'number of bottling lines to simulate').default(1).argParser(parsePositiveInt))
+    .addOption(webRootOption())
     .addOption(logLevelOption())
     .action(async (opts: RunOpts & { lines: number }) => {
       const config = opts.lines === 1 ? loadSiteConfig(DEMO_CONFIG) : parseSiteConfig(demoSiteConfig({ lines: opts.lines }));
@@ -40,6 +42,7 @@ export function nodeCommand(): Command {
     .addOption(httpPortOption(8080))
     .addOption(hostOption())
     .addOption(new Option('--seed <n>', 'seed of the simulator, for sim devices').env('FABRIK_SEED').default(1).argParser(parsePositiveInt))
+    .addOption(webRootOption())
     .addOption(logLevelOption())
     .action(async (opts: RunOpts & { config: string }) => {
       await runNode(loadSiteConfig(opts.config), opts, 'edge node');
@@ -49,7 +52,7 @@ export function nodeCommand(): Command {
 async function runNode(config: SiteConfig, opts: RunOpts, what: string): Promise<void> {
   const logger = createLogger({ level: opts.logLevel });
   const dataDir = resolve(opts.dataDir);
-  const node = await startEdgeNode({ config, dataDir, host: opts.host, port: Number(opts.httpPort), logger, ...(opts.seed ? { seed: opts.seed } : {}) });
+  const node = await startEdgeNode({ config, dataDir, host: opts.host, port: Number(opts.httpPort), logger, ...(opts.seed ? { seed: opts.seed } : {}), ...(opts.webRoot ? { webRoot: resolve(opts.webRoot) } : {}) });
   const out = process.stdout;
   out.write(`\nFabrik ${what} "${config.site.id}" is running (${node.tags.size} tags)\n`);
   out.write(`  dashboard & API  ${node.url}/\n`);
