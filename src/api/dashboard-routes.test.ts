@@ -78,7 +78,7 @@ describe('GET /api/v1/system', () => {
     expect(first.stream).toEqual({ clients: 0 });
     expect(first.store).toBeNull();
     // The test node registers no ingest series: figures it does not have are null, not 0.
-    expect(first.ingest).toEqual({ received: null, stored: null, dropped: null, queued: null, perSecond: null });
+    expect(first.ingest).toEqual({ received: null, stored: null, dropped: null, droppedByReason: {}, queued: null, perSecond: null });
   });
 });
 

@@ -15,6 +15,18 @@ async function total(registry: Registry, name: string): Promise<number | null> {
   return values.reduce((sum, v) => sum + v.value, 0);
 }
 
+/** A labelled counter's series by one label's value. */
+async function byLabel(registry: Registry, name: string, label: string): Promise<Record<string, number>> {
+  const metric = registry.getSingleMetric(name);
+  const out: Record<string, number> = {};
+  if (!metric) return out;
+  for (const v of (await metric.get()).values) {
+    const key = String(v.labels[label] ?? 'other');
+    out[key] = (out[key] ?? 0) + v.value;
+  }
+  return out;
+}
+
 /**
  * `GET /system`: the node at a glance for the dashboard's System page: health
  * of every part, ingest totals and rate, store size, config digest, uptime.
@@ -28,6 +40,8 @@ export function systemRoute(deps: ApiDeps): Hono<ApiEnv> {
     const [received, stored, dropped, queued, streamClients] = await Promise.all(
       ['fabrik_samples_received_total', 'fabrik_samples_stored_total', 'fabrik_samples_dropped_total', 'fabrik_ingest_queue_samples', 'fabrik_ws_clients'].map((n) => total(deps.metrics, n)),
     );
+    // Deadband and swinging-door suppression count as drops too: the page shows why.
+    const droppedByReason = await byLabel(deps.metrics, 'fabrik_samples_dropped_total', 'reason');
     let perSecond: number | null = null;
     if (stored !== null && stored !== undefined) {
       const last = readings.at(-1);
@@ -41,7 +55,7 @@ export function systemRoute(deps: ApiDeps): Hono<ApiEnv> {
       node: { siteId: deps.config.siteId, nodeName: deps.config.nodeName ?? null, version: deps.config.version, startedAt: started, uptimeMs: now - started, now },
       config: site.config,
       health: deps.health(),
-      ingest: { received, stored, dropped, queued, perSecond },
+      ingest: { received, stored, dropped, droppedByReason, queued, perSecond },
       store: deps.storeStats?.() ?? null,
       stream: { clients: streamClients },
     });
