@@ -81,6 +81,7 @@ function drawViolations(u: uPlot, panel: SpcChartPanel, text: string): void {
   ctx.save();
   ctx.font = `${11 * ratio}px system-ui, sans-serif`;
   ctx.textAlign = 'center';
+  let lastLabel = { x: -Infinity, text: '' };
   for (const pt of panel.points) {
     if (pt.violations.length === 0) continue;
     const x = u.valToPos(pt.ts / 1000, 'x', true);
@@ -92,8 +93,14 @@ function drawViolations(u: uPlot, panel: SpcChartPanel, text: string): void {
     ctx.beginPath();
     ctx.arc(x, y, 5 * ratio, 0, 2 * Math.PI);
     ctx.fill();
-    ctx.fillStyle = text;
-    ctx.fillText(pt.violations.join(' '), x, y - 9 * ratio);
+    // A run of points breaking the same rules is labelled once, where the labels would not overlap.
+    const label = pt.violations.join(' ');
+    const w = ctx.measureText(label).width;
+    if (label !== lastLabel.text || x - lastLabel.x > w + 6 * ratio) {
+      ctx.fillStyle = text;
+      ctx.fillText(label, x, y - 9 * ratio);
+      lastLabel = { x, text: label };
+    }
   }
   ctx.restore();
 }

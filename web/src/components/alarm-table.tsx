@@ -5,7 +5,7 @@ import { useObservable } from '../live/observable.js';
 import { hrefOf } from '../router/hash-route.js';
 import { session, can } from '../session/session.js';
 import { CommentDialog } from './comment-dialog.js';
-import { formatAge, formatValue } from './format.js';
+import { formatAge, formatTime, formatValue } from './format.js';
 
 type Pending = { alarm: Alarm; kind: 'ack' | 'shelve' | 'unshelve' } | null;
 
@@ -23,7 +23,7 @@ export function AlarmTable({ alarms, onChanged, compact }: { alarms: readonly Al
     onChanged();
   };
   return (
-    <>
+    <div class="table-scroll">
       <table class="table alarms">
         <thead>
           <tr>
@@ -31,21 +31,27 @@ export function AlarmTable({ alarms, onChanged, compact }: { alarms: readonly Al
             <th scope="col">Alarm</th>
             {!compact && <th scope="col">Value</th>}
             <th scope="col">Since</th>
-            <th scope="col">State</th>
-            {mayAct && <th scope="col"><span class="sr-only">Actions</span></th>}
+            {!compact && <th scope="col">State</th>}
+            {mayAct && !compact && <th scope="col"><span class="sr-only">Actions</span></th>}
           </tr>
         </thead>
         <tbody>
           {alarms.map((a) => (
-            <tr key={a.id} data-alarm={a.id} class={`priority-${a.priority}${a.active ? ' active' : ''}`}>
+            <tr key={a.id} data-alarm={a.id} class={`alarm${a.active ? ' active' : ''}${a.acknowledged ? '' : ' unacked'}`}>
               <td>
                 <span class={`priority priority-${a.priority}`}>{a.priority}</span>
               </td>
               <td>
-                <div>{a.message}</div>
+                <div class="alarm-message">{a.message}</div>
                 <div class="muted small">
                   {a.type} · <a href={hrefOf(['machine', a.assetPath])}>{a.tag}</a>
+                  {compact && ` · ${stateText(a)}`}
                 </div>
+                {compact && mayAct && !a.acknowledged && (
+                  <button type="button" class="small" onClick={() => setPending({ alarm: a, kind: 'ack' })}>
+                    Acknowledge
+                  </button>
+                )}
               </td>
               {!compact && (
                 <td class="num">
@@ -53,21 +59,17 @@ export function AlarmTable({ alarms, onChanged, compact }: { alarms: readonly Al
                   {a.limit !== undefined && <span class="muted small"> / {formatValue(a.limit)}</span>}
                 </td>
               )}
-              <td>{formatAge(a.since)}</td>
-              <td>
-                {a.active ? 'active' : 'returned'}
-                {a.acknowledged ? ', acked' : ', unacked'}
-                {a.shelvedUntil ? `, shelved until ${new Date(a.shelvedUntil).toLocaleTimeString()}` : ''}
-              </td>
-              {mayAct && (
+              <td class="nowrap">{formatAge(a.since)}</td>
+              {!compact && <td>{stateText(a)}</td>}
+              {mayAct && !compact && (
                 <td class="row-actions">
+                  <div>
                   {!a.acknowledged && (
                     <button type="button" onClick={() => setPending({ alarm: a, kind: 'ack' })}>
                       Acknowledge
                     </button>
                   )}
-                  {!compact &&
-                    (a.shelvedUntil ? (
+                  {a.shelvedUntil ? (
                       <button type="button" onClick={() => setPending({ alarm: a, kind: 'unshelve' })}>
                         Unshelve
                       </button>
@@ -75,7 +77,8 @@ export function AlarmTable({ alarms, onChanged, compact }: { alarms: readonly Al
                       <button type="button" onClick={() => setPending({ alarm: a, kind: 'shelve' })}>
                         Shelve
                       </button>
-                    ))}
+                    )}
+                  </div>
                 </td>
               )}
             </tr>
@@ -91,8 +94,15 @@ export function AlarmTable({ alarms, onChanged, compact }: { alarms: readonly Al
           onClose={() => setPending(null)}
         />
       )}
-    </>
+    </div>
   );
+}
+
+function stateText(a: Alarm): string {
+  const parts = [a.active ? 'active' : 'returned', a.acknowledged ? 'acked' : 'unacked'];
+  if (a.shelvedUntil) parts.push(`shelved until ${formatTime(a.shelvedUntil)}`);
+  if (a.suppressed) parts.push('suppressed');
+  return parts.join(', ');
 }
 
 const RANK = { critical: 0, high: 1, medium: 2, low: 3 } as const;

@@ -78,3 +78,9 @@ export function formatAge(ms: number, now = Date.now()): string {
 export function stableNow(stepMs = 60_000): number {
   return Math.floor(Date.now() / stepMs) * stepMs;
 }
+
+/** A measured value with `digits` significant digits, for limits and means that differ in the 4th decimal. */
+export function formatPrecise(n: number | null | undefined, digits = 6): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
+  return String(Number(n.toPrecision(digits)));
+}

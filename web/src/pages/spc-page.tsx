@@ -3,7 +3,7 @@ import { queryString } from '../api/http.js';
 import type { SpcCapability, SpcChartAnswer, SpcChartPanel, SpcCharacteristic } from '../api/types.js';
 import { useResource } from '../api/use-resource.js';
 import { controlChartData, controlChartOptions } from '../charts/control-chart-options.js';
-import { formatDateTime, formatNumber, stableNow } from '../components/format.js';
+import { formatDateTime, formatPrecise, stableNow } from '../components/format.js';
 import { Histogram } from '../components/histogram.js';
 import { hasData, ResourceState } from '../components/not-enabled.js';
 import { SpcLimitsForm } from '../components/spc-limits-form.js';
@@ -124,7 +124,7 @@ function Characteristic({ c, route }: { c: SpcCharacteristic; route: Route }) {
         </>
       )}
       <Capability cap={cap} unit={c.unit} />
-      {can('editSpcLimits') && <SpcLimitsForm id={c.id} from={from} to={to} primary={chart.data?.charts[0]} onChanged={chart.reload} />}
+      {can('editSpcLimits') && <SpcLimitsForm key={`${c.id}|${chart.data?.charts[0]?.center}`} id={c.id} from={from} to={to} primary={chart.data?.charts[0]} onChanged={chart.reload} />}
     </div>
   );
 }
@@ -136,7 +136,7 @@ function ControlChart({ panel, unit, timeZone }: { panel: SpcChartPanel; unit: s
   return (
     <section class="panel control-chart" aria-label={`${panel.name} chart`} data-chart={panel.name} data-violations={marked}>
       <h3>
-        {panel.name} chart <span class="muted small">CL {formatNumber(panel.center)} · UCL {formatNumber(panel.ucl)} · LCL {formatNumber(panel.lcl)} · {panel.points.length} points</span>
+        {panel.name} chart <span class="muted small">CL {formatPrecise(panel.center)} · UCL {formatPrecise(panel.ucl)} · LCL {formatPrecise(panel.lcl)} · {panel.points.length} points</span>
       </h3>
       <UPlotChart options={options} optionsKey={`${panel.name}|${panel.center}|${panel.ucl}|${panel.lcl}|${panel.points.length}|${panel.points.at(-1)?.ts}`} data={data} height={240} label={`${panel.name} control chart with ${marked} violating points`} />
     </section>
@@ -159,7 +159,7 @@ function Capability({ cap, unit }: { cap: ReturnType<typeof useResource<SpcCapab
             ))}
           </dl>
           <p class="small muted">
-            n = {cap.data.n} · mean {formatNumber(cap.data.mean)} {unit} · σ within {formatNumber(cap.data.sigmaWithin)} · σ overall {formatNumber(cap.data.sigmaOverall)}
+            n = {cap.data.n} · mean {formatPrecise(cap.data.mean)} {unit} · σ within {formatPrecise(cap.data.sigmaWithin, 3)} · σ overall {formatPrecise(cap.data.sigmaOverall, 3)}
             {cap.data.cpkCi && ` · Cpk ${Math.round(cap.data.cpkCi.level * 100)} % CI ${cap.data.cpkCi.lower.toFixed(2)}–${cap.data.cpkCi.upper.toFixed(2)}`}
             {cap.data.normality && ` · ${cap.data.normality.normal ? 'normal' : 'not normal'} (Anderson–Darling p = ${cap.data.normality.p.toFixed(3)})`}
           </p>
