@@ -29,6 +29,9 @@ function MachinePage({ route }: { route: Route }) {
   const ids = useMemo(() => defs.map((t) => t.id), [defs]);
   const version = useLiveTags(ids);
   const numeric = useMemo(() => defs.filter((t) => t.dataType !== 'string'), [defs]);
+  // Any tag of the site can join the trend, not only this asset's.
+  const everyTag = useResource<{ tags: TagDefinition[] }>('/api/v1/tags');
+  const candidates = useMemo(() => (hasData(everyTag) ? everyTag.data.tags.filter((t) => t.dataType !== 'string') : numeric), [everyTag.data, numeric]);
 
   // Sparklines start with the last minutes from the store, then grow from the stream.
   useEffect(() => {
@@ -51,9 +54,13 @@ function MachinePage({ route }: { route: Route }) {
 
   // By default the first measured signal: not the state, not a counter.
   const firstAnalog = numeric.find((t) => t.dataType === 'number' && t.id !== asset?.stateTag) ?? numeric[0];
-  const picked = (route.params.get('trend') ?? firstAnalog?.id ?? '').split(',').filter((id) => numeric.some((t) => t.id === id));
-  const trendTags = useMemo(() => numeric.filter((t) => picked.includes(t.id)), [numeric, picked.join(',')]);
-  const range = (RANGES.some((r) => r.id === route.params.get('range')) ? route.params.get('range') : 'live') as RangeId;
+  const picked = (route.params.get('trend') ?? firstAnalog?.id ?? '').split(',').filter((id) => candidates.some((t) => t.id === id));
+  const trendTags = useMemo(() => picked.map((id) => candidates.find((t) => t.id === id)!), [candidates, picked.join(',')]);
+  const rangeParam = route.params.get('range');
+  const range = (rangeParam === 'custom' || RANGES.some((r) => r.id === rangeParam) ? rangeParam : 'live') as RangeId;
+  const customFrom = Number(route.params.get('from'));
+  const customTo = Number(route.params.get('to'));
+  const custom = customFrom > 0 && customTo > customFrom ? { from: customFrom, to: customTo } : undefined;
   const toggle = (id: string): void => {
     const next = picked.includes(id) ? picked.filter((p) => p !== id) : [...picked, id];
     setParams({ trend: next.join(',') || undefined });
@@ -143,7 +150,14 @@ function MachinePage({ route }: { route: Route }) {
           </table>
         )}
       </section>
-      <TrendPanel tags={trendTags} range={range} onRange={(r) => setParams({ range: r === 'live' ? undefined : r })} />
+      <TrendPanel
+        tags={trendTags}
+        range={range}
+        custom={custom}
+        onRange={(r, c) => setParams({ range: r === 'live' ? undefined : r, from: c?.from, to: c?.to })}
+        candidates={candidates}
+        onTags={(next) => setParams({ trend: next.join(',') || undefined })}
+      />
       <PanelGrid slot="machine" assetPath={path} />
     </div>
   );

@@ -62,7 +62,8 @@ function InjectForm({ tags, onDone }: { tags: readonly TagDefinition[]; onDone: 
   const [minutes, setMinutes] = useState('5');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const spec = KINDS.find((k) => k.id === kind)!;
-  const numeric = tags.filter((t) => t.dataType !== 'string');
+  // Measured signals first: a fault on a state or counter is rarely what an engineer means.
+  const numeric = [...tags.filter((t) => t.dataType === 'number'), ...tags.filter((t) => t.dataType === 'integer' || t.dataType === 'boolean')];
   const submit = async (e: Event): Promise<void> => {
     e.preventDefault();
     const body: Record<string, unknown> = { signal: signal || numeric[0]?.id, type: kind, durationMs: Number(minutes) * 60_000 };
