@@ -187,6 +187,22 @@ describe.runIf(browserTestsEnabled)('dashboard in a real browser', () => {
     await screenshot(eng, 'system');
   }, 45_000);
 
+  it('shows new events live on the events page, and filters them by search text and severity', async () => {
+    const page = await open(engineer);
+    await page.goto(`${node.url}/#/events?range=1h`);
+    await page.locator('main[data-page="events"] [aria-live]').waitFor();
+    const fault = await node.api<{ id: string }>('/api/v1/sim/faults', { token: engineer, body: { signal: PRESSURE, type: 'spike', magnitude: 0.5, durationMs: 1000 } });
+    expect(fault.status).toBe(201);
+    const row = page.locator('tr[data-kind="sim.fault"]').filter({ hasText: fault.body.id });
+    await row.first().waitFor({ timeout: 15_000 });
+    await page.getByRole('searchbox', { name: 'Search' }).fill(fault.body.id);
+    await expect.poll(() => page.locator('tr[data-event]').count()).toBeGreaterThan(0);
+    for (const text of await page.locator('tr[data-event]').allTextContents()) expect(text).toContain(fault.body.id);
+    await page.getByLabel('Severity at least').selectOption('high');
+    await expect.poll(() => page.locator('tr[data-event]').count()).toBe(0);
+    await row.first().waitFor({ state: 'detached' });
+  }, 45_000);
+
   it('moves between pages with the keyboard and switches the theme', async () => {
     const page = await open(engineer, WALL);
     await page.locator('main[data-page="overview"]').waitFor();
