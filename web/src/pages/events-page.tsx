@@ -1,5 +1,5 @@
 import { Fragment } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { queryString } from '../api/http.js';
 import type { Alarm, WireEvent } from '../api/types.js';
 import { useResource } from '../api/use-resource.js';
@@ -44,8 +44,8 @@ function EventList({ route }: { route: Route }) {
   const [since] = useState(() => Date.now());
   const from = Math.floor((since - range.ms) / 60_000) * 60_000;
   const events = useResource<{ events: WireEvent[] }>(`/api/v1/events${queryString({ from, kind: filter.kind, asset: filter.asset, tag: filter.tag, limit: 2000 })}`);
+  // Events streamed since the page opened; merged with the fetched ones by id (a fetch may answer before or after them).
   const [arrived, setArrived] = useState<WireEvent[]>([]);
-  useEffect(() => setArrived([]), [events.data]);
   useEvents((e) => setArrived((list) => [e, ...list].slice(0, 500)));
   const all = [...arrived, ...(hasData(events) ? events.data.events : [])];
   const seen = new Set<string>();
