@@ -83,7 +83,8 @@ describe.runIf(browserTestsEnabled)('dashboard in a real browser', () => {
     const cell = `tr[data-tag="${PRESSURE}"] .value`;
     await page.locator(`${cell}:not([data-value=""])`).waitFor();
     const first = (await page.getAttribute(cell, 'data-value')) ?? '';
-    await page.waitForFunction(`performance.getEntriesByName('fabrik:first-live-sample').length > 0`, undefined, { timeout: 15_000 });
+    // Polled with evaluate: waitForFunction compiles a string in the page, which the dashboard's CSP forbids.
+    await expect.poll(() => page.evaluate(`performance.getEntriesByName('fabrik:first-live-sample').length`), { timeout: 15_000 }).toBeGreaterThan(0);
     measured.timeToFirstValueMs = await page.evaluate(`Math.round(performance.getEntriesByName('fabrik:first-value')[0]?.startTime ?? -1)`);
     measured.timeToFirstLiveSampleMs = await page.evaluate(`Math.round(performance.getEntriesByName('fabrik:first-live-sample')[0]?.startTime ?? -1)`);
     const next = await changes(() => page.getAttribute(cell, 'data-value'), first, 15_000);

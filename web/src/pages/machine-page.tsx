@@ -1,7 +1,7 @@
 import { useEffect, useMemo } from 'preact/hooks';
-import { queryString } from '../api/http.js';
+import { getJson, queryString } from '../api/http.js';
 import { runQuery, sqlList } from '../api/sql.js';
-import type { TagDefinition } from '../api/types.js';
+import type { TagDefinition, WireSample } from '../api/types.js';
 import { useResource } from '../api/use-resource.js';
 import { formatAge, formatValue } from '../components/format.js';
 import { hasData, ResourceState } from '../components/not-enabled.js';
@@ -32,6 +32,12 @@ function MachinePage({ route }: { route: Route }) {
   // Any tag of the site can join the trend, not only this asset's.
   const everyTag = useResource<{ tags: TagDefinition[] }>('/api/v1/tags');
   const candidates = useMemo(() => (hasData(everyTag) ? everyTag.data.tags.filter((t) => t.dataType !== 'string') : numeric), [everyTag.data, numeric]);
+
+  // The newest values by asset, fetched alongside the tag list rather than after it: the first value shows one round trip sooner.
+  useEffect(() => {
+    if (!path) return;
+    getJson<{ samples: WireSample[] }>(`/api/v1/latest${queryString({ asset: path })}`).then((r) => liveValues.apply(r.samples, false), () => {});
+  }, [path]);
 
   // Sparklines start with the last minutes from the store, then grow from the stream.
   useEffect(() => {
