@@ -45,7 +45,7 @@ export function homePage(deps: ApiDeps, webRoot?: string): Hono {
 <html lang="en"><head><meta charset="utf-8"><title>Fabrik ${nodeName ?? siteId}</title></head>
 <body>
 <h1>Fabrik node ${nodeName ?? ''}</h1>
-<p>Site <b>${siteId}</b>, version ${version}. The dashboard is not installed on this node.</p>
+<p>Site <b>${siteId}</b>, version ${version}. The dashboard is not installed on this node (build it with <code>npm run build</code>, or point <code>--web-root</code> at a built one).</p>
 <p>API endpoints (send <code>Authorization: Bearer &lt;token&gt;</code> to /api):</p>
 <ul>${ENDPOINTS.map((e) => html`<li><code>${e}</code></li>`)}</ul>
 </body></html>`),

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ConnectionBanner } from './components/connection-banner.js';
 import { ShortcutsDialog } from './components/shortcuts-dialog.js';
 import { installShortcuts } from './keyboard.js';
@@ -119,8 +119,12 @@ function Header({ onHelp }: { onHelp: () => void }) {
 function Page() {
   const route = useRoute();
   const page = pageFor(route.segments[0]);
+  const first = useRef(true);
   useEffect(() => {
     document.title = `${page?.title ?? 'Not found'} · Fabrik`;
+    // Moving to another page puts the focus at its top for keyboard and screen-reader users; the first page keeps the natural order (skip link, header, page).
+    if (first.current) first.current = false;
+    else if (document.activeElement === document.body || document.activeElement?.closest('nav.pages')) document.getElementById('main')?.focus({ preventScroll: true });
   }, [page]);
   return (
     <main id="main" tabIndex={-1} data-page={page?.id ?? 'not-found'}>

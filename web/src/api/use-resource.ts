@@ -25,10 +25,16 @@ export function useResource<T>(path: string | null, opts: ResourceOptions = {}):
   useEffect(() => {
     if (path === null) return;
     const abort = new AbortController();
+    let timer: number | null = null;
+    // The next poll is planned when this one has answered, so a slow node is never asked twice at once.
+    const next = (): void => {
+      if (opts.refreshMs && !abort.signal.aborted) timer = window.setTimeout(() => setTick((t) => t + 1), opts.refreshMs);
+    };
     getJson<T>(path, { signal: abort.signal }).then(
       (data) => {
         last.current = data;
         setState({ status: 'ready', data, updatedAt: Date.now() });
+        next();
       },
       (err: unknown) => {
         if (abort.signal.aborted) return;
@@ -37,9 +43,9 @@ export function useResource<T>(path: string | null, opts: ResourceOptions = {}):
         } else {
           setState({ status: 'error', error: err as Error, ...(last.current !== undefined ? { data: last.current } : {}) });
         }
+        next();
       },
     );
-    const timer = opts.refreshMs ? window.setTimeout(() => setTick((t) => t + 1), opts.refreshMs) : null;
     return () => {
       abort.abort();
       if (timer !== null) clearTimeout(timer);
