@@ -88,7 +88,7 @@ export function TrendPanel({ tags, range, custom, onRange, candidates, onTags }:
     setLoaded(null);
     setFollow(true);
     void load(w.from, w.to, false);
-  }, [load, spec.ms, fixed?.from]);
+  }, [load, spec.ms, fixed?.from, fixed?.to]);
 
   // When the user zooms into a long range, fetch that window at a finer resolution.
   const onView = useCallback(

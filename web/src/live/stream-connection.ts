@@ -14,6 +14,8 @@ export interface StreamStatus {
   dropped: number;
 }
 
+const PATTERNS_PER_MESSAGE = 500;
+
 type ServerMessage =
   | { type: 'samples'; samples: WireSample[] }
   | { type: 'event'; event: WireEvent }
@@ -75,7 +77,7 @@ export class StreamConnection {
       this.#patterns.set(p, n + 1);
       return n === 0;
     });
-    if (added.length) this.#send({ type: 'subscribe', tags: added });
+    this.#sendTags('subscribe', added);
     return () => {
       const removed = patterns.filter((p) => {
         const n = (this.#patterns.get(p) ?? 1) - 1;
@@ -83,7 +85,7 @@ export class StreamConnection {
         else this.#patterns.set(p, n);
         return n <= 0;
       });
-      if (removed.length) this.#send({ type: 'unsubscribe', tags: removed });
+      this.#sendTags('unsubscribe', removed);
     };
   }
 
@@ -120,8 +122,8 @@ export class StreamConnection {
     this.#ws = ws;
     ws.onopen = () => {
       this.#update({ state: 'open', attempt: 0, everOpened: true });
-      const tags = [...this.#patterns.keys()];
-      this.#send({ type: 'subscribe', ...(tags.length ? { tags } : {}), events: this.#eventWatchers > 0 });
+      this.#send({ type: 'subscribe', events: this.#eventWatchers > 0 });
+      this.#sendTags('subscribe', [...this.#patterns.keys()]);
       for (const listener of [...this.#openListeners]) listener();
     };
     ws.onmessage = (e) => this.#receive(e.data);
@@ -160,6 +162,11 @@ export class StreamConnection {
       default:
         break;
     }
+  }
+
+  /** The node takes at most 1,000 patterns per message; a big plant's overview watches more. */
+  #sendTags(type: 'subscribe' | 'unsubscribe', tags: readonly string[]): void {
+    for (let i = 0; i < tags.length; i += PATTERNS_PER_MESSAGE) this.#send({ type, tags: tags.slice(i, i + PATTERNS_PER_MESSAGE) });
   }
 
   #send(msg: object): void {

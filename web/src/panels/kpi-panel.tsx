@@ -45,14 +45,63 @@ function KpiPanel() {
             {formatDateTime(kpi.data.from)} – {formatTime(kpi.data.to)}
           </p>
           {kpi.data.lines.length === 0 && <p class="muted">No lines have KPIs configured (site config: kpi.lines).</p>}
-          <div class="kpi-grid">
-            {kpi.data.lines.map((line) => (
-              <KpiCard line={line} key={line.asset} />
-            ))}
-          </div>
+          {kpi.data.lines.length <= CARDS_UP_TO ? (
+            <div class="kpi-grid">
+              {kpi.data.lines.map((line) => (
+                <KpiCard line={line} key={line.asset} />
+              ))}
+            </div>
+          ) : (
+            <KpiTable lines={kpi.data.lines} />
+          )}
         </>
       )}
     </section>
+  );
+}
+
+/** More lines than this show as a table, worst OEE first. */
+const CARDS_UP_TO = 6;
+
+function KpiTable({ lines }: { lines: readonly LineKpi[] }) {
+  const sorted = [...lines].sort((a, b) => (a.oee ?? 2) - (b.oee ?? 2));
+  return (
+    <div class="kpi-table-wrap" tabIndex={0} aria-label="Line KPIs, worst OEE first">
+      <table class="table">
+        <thead>
+          <tr>
+            <th scope="col">Line</th>
+            <th scope="col" class="num">OEE</th>
+            <th scope="col" class="num">Availability</th>
+            <th scope="col" class="num">Performance</th>
+            <th scope="col" class="num">Quality</th>
+            <th scope="col" class="num">Throughput</th>
+            <th scope="col" class="num">Scrap</th>
+          </tr>
+        </thead>
+        <tbody>
+          {sorted.map((l) => (
+            <tr key={l.asset} data-line={l.asset}>
+              <th scope="row">
+                <a href={hrefOf(['machine', l.asset])}>{l.name}</a>
+              </th>
+              <td class="num" data-kpi="oee">
+                <strong>{formatPercent(l.oee)}</strong>
+              </td>
+              <td class="num">{formatPercent(l.availability)}</td>
+              <td class="num">{formatPercent(l.performance)}</td>
+              <td class="num">{formatPercent(l.quality)}</td>
+              <td class="num">
+                {formatNumber(l.throughputPerHour, 0)} <span class="muted small">{l.unit}/h</span>
+              </td>
+              <td class="num">
+                {formatNumber(l.scrap, 0)} <span class="muted small">({formatPercent(l.scrapRate)})</span>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
