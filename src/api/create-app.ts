@@ -12,6 +12,11 @@ import { securityHeaders } from './security-headers.js';
 import { simRoute } from './sim-route.js';
 import { tagsRoute } from './tags-route.js';
 import { tokensRoute } from './tokens-route.js';
+import { meRoute } from './me-route.js';
+import { siteRoute } from './site-route.js';
+import { kpiRoute } from './kpi-route.js';
+import { latestRoute } from './latest-route.js';
+import { systemRoute } from './system-route.js';
 
 /** Options of `createApiApp`. */
 export interface ApiAppOptions {
@@ -30,7 +35,12 @@ export function createApiApp(deps: ApiDeps, opts: ApiAppOptions = {}): Hono {
     .route('/', tagsRoute(deps))
     .route('/', eventsRoute(deps))
     .route('/', simRoute(deps))
-    .route('/', tokensRoute(deps));
+    .route('/', tokensRoute(deps))
+    .route('/', meRoute())
+    .route('/', siteRoute(deps))
+    .route('/', kpiRoute(deps))
+    .route('/', latestRoute(deps))
+    .route('/', systemRoute(deps));
   if (deps.fabric) v1.route('/', deps.fabric.api);
 
   const app = new Hono();

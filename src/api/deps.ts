@@ -78,6 +78,8 @@ export interface ApiDeps {
   sim?: SimControl;
   /** The data fabric's routes: node-to-node (/fabric/v1), user (/api/v1/fabric/...), EdgeLake-style GET /. */
   fabric?: { peer: Hono; api: Hono; edgeLake: MiddlewareHandler | undefined };
+  /** Store size and row counts (fileBytes, rowsRaw, rowsRollup, archiveFiles...) for the dashboard's System page. */
+  storeStats?(): Record<string, number>;
   logger?: ApiLogger;
   /** The applied site config (assets, state maps, shifts) for routes that describe the site. */
   config: { api: ApiConfig; siteId: string; version: string; nodeName?: string; site?: SiteConfig };

@@ -5,7 +5,7 @@ import { loadSiteConfig, parseSiteConfig, type SiteConfig } from '../config/inde
 import { createLogger } from '../node/logger.js';
 import type { EdgeNode } from '../node/edge-node.js';
 import { demoSiteConfig } from '../sim/index.js';
-import { dataDirOption, hostOption, httpPortOption, logLevelOption, parsePositiveInt, pgPortOption } from './options.js';
+import { dataDirOption, hostOption, httpPortOption, logLevelOption, parsePositiveInt, pgPortOption, webRootOption } from './options.js';
 
 const DEMO_CONFIG = fileURLToPath(new URL('../../../examples/demo-site.yaml', import.meta.url));
 
@@ -16,6 +16,7 @@ interface RunOpts {
   logLevel: string;
   seed?: number;
   pgPort?: string;
+  webRoot?: string;
 }
 
 export function demoCommand(): Command {
@@ -26,6 +27,7 @@ export function demoCommand(): Command {
     .addOption(hostOption())
     .addOption(new Option('--seed <n>', 'simulator seed (same seed, same plant)').env('FABRIK_SEED').default(42).argParser(parsePositiveInt))
     .addOption(new Option('--lines <n>', 'number of bottling lines to simulate').default(1).argParser(parsePositiveInt))
+    .addOption(webRootOption())
     .addOption(logLevelOption())
     .action(async (opts: RunOpts & { lines: number }) => {
       const config = opts.lines === 1 ? loadSiteConfig(DEMO_CONFIG) : parseSiteConfig(demoSiteConfig({ lines: opts.lines }));
@@ -42,6 +44,7 @@ export function nodeCommand(): Command {
     .addOption(hostOption())
     .addOption(new Option('--seed <n>', 'seed of the simulator, for sim devices').env('FABRIK_SEED').default(1).argParser(parsePositiveInt))
     .addOption(pgPortOption())
+    .addOption(webRootOption())
     .addOption(logLevelOption())
     .action(async (opts: RunOpts & { config: string }) => {
       await runNode(loadSiteConfig(opts.config), opts, 'edge node');
@@ -53,7 +56,7 @@ async function runNode(config: SiteConfig, opts: RunOpts, what: string): Promise
   const dataDir = resolve(opts.dataDir);
   // Loaded on demand: `fabrik --help` and the small commands need not load the node (DuckDB, the fabric, protocols).
   const { startEdgeNode } = await import('../node/edge-node.js');
-  const node = await startEdgeNode({ config, dataDir, host: opts.host, port: Number(opts.httpPort), logger, ...(opts.seed ? { seed: opts.seed } : {}), ...(opts.pgPort !== undefined ? { pgPort: Number(opts.pgPort) } : {}) });
+  const node = await startEdgeNode({ config, dataDir, host: opts.host, port: Number(opts.httpPort), logger, ...(opts.seed ? { seed: opts.seed } : {}), ...(opts.pgPort !== undefined ? { pgPort: Number(opts.pgPort) } : {}), ...(opts.webRoot ? { webRoot: resolve(opts.webRoot) } : {}) });
   const out = process.stdout;
   out.write(`\nFabrik ${what} "${config.site.id}" is running (${node.tags.size} tags)\n`);
   out.write(`  dashboard & API  ${node.url}/\n`);

@@ -19,6 +19,9 @@ export const urlOption = () =>
 export const tokenOption = () =>
   new Option('--token <token>', 'API token (default: <data-dir>/secrets/admin.token when readable)').env('FABRIK_TOKEN');
 
+export const webRootOption = () =>
+  new Option('--web-root <dir>', 'folder of the dashboard served at / (default: the built dist/web of this installation)').env('FABRIK_WEB_ROOT');
+
 export const logLevelOption = () =>
   new Option('--log-level <level>', 'log level').env('FABRIK_LOG_LEVEL').choices(['trace', 'debug', 'info', 'warn', 'error']).default('info');
 

@@ -6,6 +6,8 @@ import { opcuaDeviceSchema } from './protocols/opcua.js';
 import { simDeviceSchema } from './protocols/sim.js';
 import { tagBindingSchema } from './tag-binding.js';
 import { fabricConfigSchema } from '../fabric/fabric-config.js';
+// The schema file itself, not kpi/index.ts: the KPI computation imports the pipeline, which imports this file.
+import { kpiConfigIssues, kpiSchema } from '../kpi/kpi-schema.js';
 
 export * from './primitives.js';
 export * from './tag-binding.js';
@@ -139,6 +141,7 @@ export const siteConfigSchema = z
     api: apiSchema.default(() => apiSchema.parse({})),
     shifts: z.array(shiftSchema).default([]),
     fabric: fabricConfigSchema.default(() => fabricConfigSchema.parse({})).describe('Data fabric: site peers, PostgreSQL wire endpoint, EdgeLake REST, virtual sources.'),
+    kpi: kpiSchema.default({ lines: [] }).describe('Line KPIs (throughput, scrap, OEE): which state tag and counters each line has.'),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -168,6 +171,8 @@ export const siteConfigSchema = z
         ctx.addIssue({ code: 'custom', message: `stateTag "${a.stateTag}" is not a tag of any device`, path: ['assets', ai, 'stateTag'] });
       }
     });
+    const stateMaps = new Map(cfg.assets.flatMap((a) => (a.stateTag && a.stateMap ? [[a.stateTag, a.stateMap] as const] : [])));
+    for (const issue of kpiConfigIssues(cfg.kpi, { tags: new Set(seen.keys()), assets, stateMaps })) ctx.addIssue({ code: 'custom', ...issue });
   });
 
 export type SiteConfig = z.output<typeof siteConfigSchema>;

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createSimSource } from '../adapters/sim/index.js';
-import { startApiServer, type ApiServer, type HealthReport } from '../api/index.js';
+import { findWebRoot, startApiServer, type ApiServer, type HealthReport } from '../api/index.js';
 import type { DeviceConfig, SiteConfig } from '../config/index.js';
 import { Bus, TagRegistry, type FabrikEvent, type SampleBatch, type Source } from '../core/index.js';
 import { AssetContext, createPipeline, IngestQueue, type Pipeline } from '../pipeline/index.js';
@@ -27,7 +27,8 @@ export interface EdgeNodeOptions {
   /** The simulated plant feeding `sim` devices; created from `seed` when absent and needed. */
   plant?: Plant;
   seed?: number;
-  webRoot?: string;
+  /** Folder of the dashboard served at `/`; default: this installation's built `dist/web`; `false` serves none. */
+  webRoot?: string | false;
   version?: string;
   /** How often time-driven pipeline stages (heartbeats, windows) are ticked. */
   tickMs?: number;
@@ -140,6 +141,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
     return { status, components };
   };
 
+  const webRoot = opts.webRoot === false ? undefined : (opts.webRoot ?? findWebRoot());
   let api: ApiServer;
   try {
     api = await startApiServer({
@@ -159,12 +161,13 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
           return { assetPath: e.assetPath, line: e.line, unit: e.unit, shift: e.shift };
         },
         ...(plant ? { sim: simControl(plant) } : {}),
+        storeStats: () => ({ ...store.stats() }),
         logger,
         config: { api: config.api, siteId: config.site.id, version: opts.version ?? '0.1.0', site: config },
       },
       host: opts.host ?? config.api.host,
       port: opts.port ?? config.api.port,
-      ...(opts.webRoot ? { webRoot: opts.webRoot } : {}),
+      ...(webRoot ? { webRoot } : {}),
     });
   } catch (err) {
     clearInterval(tick);

@@ -52,7 +52,24 @@ export function demoSiteConfig(options: DemoSiteOptions = {}): SiteConfigInput {
       { name: 'late', start: '14:00', end: '22:00' },
       { name: 'night', start: '22:00', end: '06:00' },
     ],
+    kpi: { lines: lineKpis(options.lines ?? 1) },
   };
+}
+
+/** A bottling line runs when its filler runs, makes what the filler fills and loses every reject on the way; the lathe one part per 8 s cycle. */
+function lineKpis(lines: number): NonNullable<SiteConfigInput['kpi']>['lines'] {
+  const bottling = Array.from({ length: lines }, (_, i) => {
+    const line = `line${i + 1}`;
+    return {
+      asset: `acme/demo/bottling/${line}`,
+      stateTag: `${line}.filler.state`,
+      countTag: `${line}.filler.bottles`,
+      scrapTags: [`${line}.filler.rejects`, `${line}.capper.rejects`, `${line}.labeller.defects`],
+      idealRate: 300,
+      unit: 'bottles',
+    };
+  });
+  return [...bottling, { asset: 'acme/demo/machining/cnc1', stateTag: 'cnc1.lathe.state', countTag: 'cnc1.lathe.parts', idealRate: 7.5, unit: 'parts' }];
 }
 
 function tagOf(s: SignalInfo) {
