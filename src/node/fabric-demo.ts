@@ -48,6 +48,8 @@ export async function startFabricDemo(opts: FabricDemoOptions): Promise<EdgeNode
       const assets = (base.assets ?? []).map((a) => (a.stateTag && !ownedTags.has(a.stateTag) ? { ...a, stateTag: undefined, stateMap: undefined } : a));
       const config = parseSiteConfig({
         ...base, devices: owned, assets,
+        // Each node computes the KPIs of the lines whose tags it reads.
+        kpi: { lines: (base.kpi?.lines ?? []).filter((l) => ownedTags.has(l.stateTag) && ownedTags.has(l.countTag)) },
         api: { host, port: ports[i - 1]! },
         fabric: { node: `line${i}`, peers: urls, siteTokenFile: 'secrets/site.token', peerTimeout: '5s' },
       });
