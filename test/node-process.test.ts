@@ -30,7 +30,7 @@ describe('fabrik CLI', () => {
       expect(r.code, args.join(' ')).toBe(0);
       expect(r.stdout, args.join(' ')).toMatch(/Usage: fabrik/);
     }
-  });
+  }, 180_000); // ten process starts; slow only on a loaded machine
 
   it('validates configs and prints the JSON Schema', async () => {
     const ok = await runCli(['config', 'validate', DEMO_CONFIG]);

@@ -150,13 +150,16 @@ describe('slow and dead clients', () => {
       ws.on('message', (d) => frames.push(JSON.parse(d.toString()) as Frame));
       await new Promise((r) => ws.once('open', r));
       ws.send(JSON.stringify({ type: 'subscribe', tags: ['*'] }));
-      await new Promise((r) => setTimeout(r, 50));
+      await until(() => frames.some((f) => f.type === 'subscribed'));
       // A large burst: the first send fills the buffer, the rest of the synchronous burst is dropped.
       const big = batchFromSamples(Array.from({ length: 5000 }, (_, i) => ({ tag: 0, ts: i, value: i, quality: Quality.Good })));
       for (let i = 0; i < 20; i++) slow.deps.bus.publish('samples', big);
-      await new Promise((r) => setTimeout(r, 100));
-      slow.deps.bus.publish('samples', batchFromSamples([{ tag: 1, ts: 1, value: 1, quality: Quality.Good }]));
-      await new Promise((r) => setTimeout(r, 200));
+      // The count is reported with the first message sent once the buffer has drained.
+      const small = batchFromSamples([{ tag: 1, ts: 1, value: 1, quality: Quality.Good }]);
+      await until(() => {
+        slow.deps.bus.publish('samples', small);
+        return frames.some((f) => f.type === 'dropped');
+      });
       expect(frames.find((f) => f.type === 'dropped')).toMatchObject({ type: 'dropped' });
       expect(await (await slow.get('/metrics')).text()).toMatch(/fabrik_ws_dropped_messages_total [1-9]/);
       ws.close();
@@ -177,3 +180,12 @@ describe('slow and dead clients', () => {
     }
   });
 });
+
+/** Polls `ok` every 50 ms until it holds; fails after 10 s. */
+async function until(ok: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error('condition not met within 10 s');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
