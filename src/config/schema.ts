@@ -5,6 +5,7 @@ import { mqttDeviceSchema } from './protocols/mqtt.js';
 import { opcuaDeviceSchema } from './protocols/opcua.js';
 import { simDeviceSchema } from './protocols/sim.js';
 import { tagBindingSchema } from './tag-binding.js';
+import { inferenceConfigSchema } from '../inference/index.js';
 
 export * from './primitives.js';
 export * from './tag-binding.js';
@@ -137,6 +138,7 @@ export const siteConfigSchema = z
     store: storeSchema.default(() => storeSchema.parse({})),
     api: apiSchema.default(() => apiSchema.parse({})),
     shifts: z.array(shiftSchema).default([]),
+    inference: inferenceConfigSchema.default(() => inferenceConfigSchema.parse({})).describe('AI at the edge: anomaly detectors, ONNX models, inspection cameras.'),
   })
   .strict()
   .superRefine((cfg, ctx) => {
