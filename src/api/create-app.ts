@@ -6,6 +6,8 @@ import { errorBody, errorResponse } from './error-response.js';
 import { eventsRoute } from './events-route.js';
 import { healthRoutes } from './health-routes.js';
 import { homePage } from './home-page.js';
+import { inspectionsRoute } from './inspections-route.js';
+import { modelsRoute } from './models-route.js';
 import { apiMetrics, measureRequests, type ApiMetrics } from './http-metrics.js';
 import { queryRoute } from './query-route.js';
 import { securityHeaders } from './security-headers.js';
@@ -30,7 +32,9 @@ export function createApiApp(deps: ApiDeps, opts: ApiAppOptions = {}): Hono {
     .route('/', tagsRoute(deps))
     .route('/', eventsRoute(deps))
     .route('/', simRoute(deps))
-    .route('/', tokensRoute(deps));
+    .route('/', tokensRoute(deps))
+    .route('/', modelsRoute(deps))
+    .route('/', inspectionsRoute(deps));
 
   const app = new Hono();
   app.use('*', measureRequests(metrics), securityHeaders());

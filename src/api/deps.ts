@@ -2,6 +2,7 @@ import type { Registry } from 'prom-client';
 import type { ApiConfig, SiteConfig } from '../config/index.js';
 import type { Bus, ComponentHealth, FabrikEvent, Sample, SampleBatch, TagRegistry } from '../core/index.js';
 import type { TokenStore } from '../security/index.js';
+import type { InferenceControl } from './inference-control.js';
 
 /** Column of a query result. */
 export interface QueryColumn {
@@ -70,6 +71,8 @@ export interface ApiDeps {
   /** Extra context (assetPath, line, unit, shift...) for sample i, sent to stream clients that ask for it. */
   enrich?(batch: SampleBatch, i: number): Record<string, unknown>;
   sim?: SimControl;
+  /** Models, detectors and inspection cameras; present when the node runs inference. */
+  inference?: InferenceControl;
   logger?: ApiLogger;
   /** The applied site config (assets, state maps, shifts) for routes that describe the site. */
   config: { api: ApiConfig; siteId: string; version: string; nodeName?: string; site?: SiteConfig };

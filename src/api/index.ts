@@ -4,3 +4,4 @@ export type { ApiDeps, ApiLogger, EventFilter, HealthReport, QueryColumn, QueryR
 export { ApiError, ApiServerError, ApiServerErrorCode } from './errors.js';
 export { apiMetrics, type ApiMetrics } from './http-metrics.js';
 export type { StreamOptions } from './stream-socket.js';
+export type { InferenceControl, ModelUploadRequest } from './inference-control.js';

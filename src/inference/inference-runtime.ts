@@ -7,7 +7,7 @@ import { errorMessage, InferenceError } from './errors.js';
 import type { InferenceConfig } from './inference-config.js';
 import { ModelHost, type RegisterMode } from './model-host.js';
 import { ModelStore, type ModelRecord } from './model-store.js';
-import { OnlineDetectors } from './online-detectors.js';
+import { OnlineDetectors, type LiveScore } from './online-detectors.js';
 
 /** Minimal logger (pino fits). */
 export interface InferenceLogger {
@@ -56,6 +56,9 @@ export interface InferenceRuntime {
   rollback(name: string, actor: string): Promise<{ from: string; to: string }>;
   inspect(camera: string, image: { bytes: Uint8Array; partId: string }): Promise<unknown>;
   image(id: string): Promise<{ bytes: Uint8Array; contentType: string } | null>;
+  /** Live detector scores and camera counters (dashboards poll it). */
+  live(): { detectors: LiveScore[]; cameras: { id: string; model: string; asset: string; maxImageBytes: number; stats: CameraStation['stats'] }[] };
+  readonly maxModelBytes: number;
   stop(): Promise<void>;
 }
 
@@ -143,6 +146,11 @@ export async function startInference(opts: InferenceOptions): Promise<InferenceR
       for (const [cid, s] of stations) if (id.startsWith(`${cid}_`) && /^\d+_\d+$/.test(id.slice(cid.length + 1))) return s.image(id);
       return null;
     },
+    live: () => ({
+      detectors: detectors.live(),
+      cameras: [...stations.values()].map((s) => ({ id: s.config.id, model: s.config.model, asset: s.config.asset, maxImageBytes: s.config.maxImageBytes, stats: structuredClone(s.stats) })),
+    }),
+    maxModelBytes: config.maxModelBytes,
     async stop() {
       clearInterval(tick);
       unsubscribe();

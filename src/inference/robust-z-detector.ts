@@ -90,8 +90,11 @@ export class RobustZBank {
     const limit = n < cfg.warmup ? Number.POSITIVE_INFINITY : cfg.clip * scale;
     const clipped = residual > limit ? limit : residual < -limit ? -limit : residual;
     s[o + MEAN] = mean + alpha * clipped;
-    const absDev = Math.abs(clipped) * MAD_TO_SIGMA;
-    s[o + SCALE] = n === 1 ? absDev : s[o + SCALE]! + alpha * (absDev - s[o + SCALE]!);
+    // The scale learns from inliers only: a lasting shift must not widen it until the shift looks normal.
+    if (Math.abs(residual) <= limit) {
+      const absDev = Math.abs(residual) * MAD_TO_SIGMA;
+      s[o + SCALE] = n === 1 ? absDev : s[o + SCALE]! + alpha * (absDev - s[o + SCALE]!);
+    }
 
     let stuckScore = 0;
     if (value !== s[o + LAST_VALUE]) {

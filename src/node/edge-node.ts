@@ -9,6 +9,7 @@ import { AssetContext, createPipeline, IngestQueue, type Pipeline } from '../pip
 import { ensureAdminToken, TokenStore } from '../security/index.js';
 import { createPlant, type Plant } from '../sim/index.js';
 import { EdgeStore } from '../store/index.js';
+import { startInference, type InferenceRuntime } from '../inference/index.js';
 import { createIngestMetrics } from './ingest-metrics.js';
 import { trackDrops } from './drop-metrics.js';
 import { SampleWriter } from './sample-writer.js';
@@ -41,6 +42,8 @@ export interface EdgeNode {
   pipeline: Pipeline;
   queue: IngestQueue;
   adminToken: { path: string; created: boolean; token: string };
+  /** Detectors, models and cameras, when inference started. */
+  inference?: InferenceRuntime;
   health(): HealthReport;
   /** Stops sources, stores what is queued, closes the store and the API. */
   stop(): Promise<void>;
@@ -100,6 +103,16 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
   };
   const unsubscribePlant = plant?.onEvent(recordEvent);
 
+  // Inference runs on the stored batches; if it cannot start, the node runs without it (health says why).
+  let inference: InferenceRuntime | undefined;
+  let inferenceError: string | undefined;
+  try {
+    inference = await startInference({ config: config.inference, dataDir, tags, bus, emitSamples: (b) => queue.push(b), recordEvent, latest: (i) => store.latest(i), siteAsset: `${config.site.enterprise}/${config.site.id}`, logger: logger.child({ part: 'inference' }) });
+  } catch (err) {
+    inferenceError = (err as Error).message;
+    logger.error({ err: inferenceError }, 'inference could not start; the node runs without it');
+  }
+
   for (const device of config.devices) {
     if (!device.enabled) continue;
     supervisor.add(device.id, () => createSource(device, { tags, plant }));
@@ -114,7 +127,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
 
   let ready = false;
   const health = (): HealthReport => {
-    const components = { store: store.health(), ...supervisor.health() };
+    const components = { store: store.health(), ...supervisor.health(), ...inference?.health(), ...(inferenceError ? { inference: { state: 'down' as const, since: Date.now(), message: inferenceError } } : {}) };
     if (writer.failures > 0) components.store = { ...components.store, state: 'degraded', message: `${writer.failures} failed writes in a row; retrying` };
     const states = Object.values(components).map((c) => c.state);
     const status = components.store.state === 'down' ? 'down' : states.every((s) => s === 'up') ? 'ok' : 'degraded';
@@ -139,6 +152,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
           return { assetPath: e.assetPath, line: e.line, unit: e.unit, shift: e.shift };
         },
         ...(plant ? { sim: simControl(plant) } : {}),
+        ...(inference ? { inference } : {}),
         logger,
         config: { api: config.api, siteId: config.site.id, version: opts.version ?? '0.1.0', site: config },
       },
@@ -148,6 +162,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
     });
   } catch (err) {
     clearInterval(tick);
+    await inference?.stop();
     await supervisor.stop();
     await writer.drain();
     await store.close();
@@ -162,6 +177,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
       ready = false;
       clearInterval(tick);
       unsubscribePlant?.();
+      await inference?.stop();
       await supervisor.stop();
       const last = pipeline.tick(Date.now());
       if (last.length > 0) queue.push(last);
@@ -171,7 +187,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
       await tokens.close();
     })());
 
-  return { url: api.url, port: api.port, store, tags, bus, plant, pipeline, queue, adminToken, health, stop };
+  return { url: api.url, port: api.port, store, tags, bus, plant, pipeline, queue, adminToken, health, stop, ...(inference ? { inference } : {}) };
 }
 
 function createSource(device: DeviceConfig, ctx: { tags: TagRegistry; plant: Plant | undefined }): Source {
