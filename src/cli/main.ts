@@ -4,6 +4,7 @@ import { demoCommand, nodeCommand } from './node-command.js';
 import { queryCommand } from './query-command.js';
 import { simCommand } from './sim-command.js';
 import { tokenCommand } from './token-command.js';
+import { trainCommand } from './train-command.js';
 
 const program = new Command('fabrik')
   .description('Fabrik — local-first data platform for manufacturing sites')
@@ -14,7 +15,8 @@ const program = new Command('fabrik')
   .addCommand(simCommand())
   .addCommand(queryCommand())
   .addCommand(configCommand())
-  .addCommand(tokenCommand());
+  .addCommand(tokenCommand())
+  .addCommand(trainCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -15,3 +15,4 @@ export { readVerdict, type Verdict } from './inspection-verdict.js';
 export { fabrikRoot, resolveModelPath } from './configured-models.js';
 export { startInference, type InferenceRuntime, type InferenceOptions, type ModelUpload } from './inference-runtime.js';
 export { InferenceError, type InferenceErrorCode } from './errors.js';
+export { RowWindow } from './row-window.js';

@@ -15,6 +15,11 @@ export const tagsInputSchema = z
     tags: z.array(tagId).min(1).max(4096).describe('Tags in the order of the model’s feature axis.'),
     window: duration.prefault('1s').describe('One row per window; each tag’s newest value in it (deadband-stored tags hold their last value).'),
     length: z.number().int().min(1).max(10_000).default(1).describe('Rows per inference: 1 → input [1, features]; more → [1, length, features].'),
+    when: z
+      .object({ tag: tagId, in: z.array(z.number().finite()).min(1) })
+      .strict()
+      .optional()
+      .describe('Score only while this tag has one of these values (e.g. the machine runs); the model learned normal operation, not stops.'),
     normalize: z
       .object({ mean: finiteList, std: z.array(z.number().positive()) })
       .strict()

@@ -22,6 +22,10 @@ interface Slot {
   window: RowWindow;
   /** Tag index → feature position. */
   features: Map<number, number>;
+  /** The manifest's `when` tag (−1: none) and its newest value. */
+  gateTag: number;
+  gateValue: number;
+  gated: number;
   /** Score outputs → tag index (−1: not stored). */
   scoreTags: Map<string, number>;
   tracker: AnomalyTracker | null;
@@ -94,6 +98,7 @@ export class TagModelRunner {
     for (const slot of [this.#active, this.#shadow]) {
       if (!slot || slot.failed) continue;
       for (let i = 0; i < batch.length; i++) {
+        if (batch.tag[i] === slot.gateTag) slot.gateValue = batch.value[i]!;
         const j = slot.features.get(batch.tag[i]!);
         if (j === undefined) continue;
         const v = batch.value[i]!;
@@ -119,7 +124,7 @@ export class TagModelRunner {
   health(): ComponentHealth {
     const a = this.#active;
     const details = {
-      active: a ? { version: a.loaded.version, runs: a.runs, skipped: a.skipped + a.window.skipped, lastScore: Number.isFinite(a.lastScore) ? a.lastScore : null, failed: a.failed } : null,
+      active: a ? { version: a.loaded.version, runs: a.runs, gated: a.gated, skipped: a.skipped + a.window.skipped, lastScore: Number.isFinite(a.lastScore) ? a.lastScore : null, failed: a.failed } : null,
       shadow: this.#shadow ? { version: this.#shadow.loaded.version, runs: this.#shadow.runs, failed: this.#shadow.failed } : null,
     };
     if (!a && !this.#shadow) return { state: 'degraded', since: this.#since, message: 'no active version; activate one with POST /api/v1/models/:name/activate', details };
@@ -152,6 +157,7 @@ export class TagModelRunner {
     }
     const primary = m.outputs.find((o) => o.kind === 'score' && o.threshold !== undefined);
     const window = new RowWindow(input.tags.length, input.window, input.length);
+    const gateTag = input.when ? (this.#tags.index(input.when.tag) ?? -1) : -1;
     if (previous) window.inherit(previous.window);
     const slot: Slot = {
       loaded,
@@ -159,6 +165,9 @@ export class TagModelRunner {
       input,
       window,
       features,
+      gateTag,
+      gateValue: previous && previous.gateTag === gateTag ? previous.gateValue : Number.NaN,
+      gated: 0,
       scoreTags,
       tracker: primary && !shadow ? new AnomalyTracker({ threshold: primary.threshold!, confirm: 1, clearBelow: 0.8 * primary.threshold!, clearAfter: 3 }) : null,
       inflight: null,
@@ -177,7 +186,17 @@ export class TagModelRunner {
 
   #ready(slot: Slot, end: number): void {
     if (slot.loaded.model.manifest.run.every !== undefined) return;
+    if (slot.input.when && !slot.input.when.in.includes(slot.gateValue)) {
+      slot.gated++;
+      return;
+    }
     this.#enqueue(slot, end);
+  }
+
+  /** Resolves once the runs in flight are done (replays and tests step in sim time with it). */
+  async settled(): Promise<void> {
+    await this.#active?.inflight;
+    await this.#shadow?.inflight;
   }
 
   #enqueue(slot: Slot, end: number): void {

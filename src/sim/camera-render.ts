@@ -50,7 +50,7 @@ export function bottleGeometry(scene: Pick<BottleScene, 'base'>, width: number, 
 }
 
 /** Half-width of the glass at row y (0 outside the bottle). */
-function halfWidthAt(g: BottleGeometry, y: number, base: number): number {
+export function halfWidthAt(g: BottleGeometry, y: number, base: number): number {
   if (y > base || y < g.neckTop) return 0;
   if (y >= g.bodyTop) return g.bodyHalf;
   if (y >= g.shoulderTop) {

@@ -1,4 +1,4 @@
-import { bottleGeometry, renderBottle, type BottleScene } from './camera-render.js';
+import { bottleGeometry, halfWidthAt, renderBottle, type BottleScene } from './camera-render.js';
 import { SimError } from './errors.js';
 import { Prng } from './prng.js';
 
@@ -119,7 +119,8 @@ export class BottleCamera {
         // Particles float anywhere in the product, label band excepted (the label hides them).
         let y = rng.uniform(fillY + 4, base - 4);
         if (y > g.labelTop - 3 && y < g.labelBottom + 3) y = rng.chance(0.5) ? rng.uniform(fillY + 4, g.labelTop - 4) : rng.uniform(g.labelBottom + 4, base - 4);
-        scene.specks.push({ x: cx + rng.uniform(-0.7, 0.7) * g.bodyHalf, y, r: rng.uniform(2.6, 3.8) * (w / 128) });
+        // Inside the glass at that height (the shoulder narrows), clear of its dark edge.
+        scene.specks.push({ x: cx + rng.uniform(-0.65, 0.65) * halfWidthAt(g, y, base), y, r: rng.uniform(2.6, 3.8) * (w / 128) });
       }
     }
     return scene;

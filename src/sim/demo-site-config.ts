@@ -1,4 +1,5 @@
 import type { SiteConfigInput } from '../config/index.js';
+import { demoInferenceConfig } from './camera-demo-inference.js';
 import { Plant } from './plant.js';
 import type { SignalInfo } from './signal.js';
 
@@ -52,6 +53,7 @@ export function demoSiteConfig(options: DemoSiteOptions = {}): SiteConfigInput {
       { name: 'late', start: '14:00', end: '22:00' },
       { name: 'night', start: '22:00', end: '06:00' },
     ],
+    inference: demoInferenceConfig(),
   };
 }
 

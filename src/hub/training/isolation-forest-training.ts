@@ -18,6 +18,8 @@ export interface IsolationForestOptions {
   window?: string;
   seed?: number;
   description?: string;
+  /** Score only while this tag has one of these values: the data was taken under the same condition. */
+  when?: { tag: string; in: number[] };
 }
 
 interface TreeNode {
@@ -89,7 +91,7 @@ export function trainIsolationForest(table: TrainingTable, opts: IsolationForest
   const manifest = modelManifestSchema.parse({
     name: opts.name,
     description: opts.description ?? `Isolation forest (${forest.length} trees, ψ=${psi}); anomalous above the ${q} quantile of normal operation`,
-    input: { type: 'tags', name: 'x', tags: table.columns, window: opts.window ?? '1s' },
+    input: { type: 'tags', name: 'x', tags: table.columns, window: opts.window ?? '1s', ...(opts.when ? { when: opts.when } : {}) },
     outputs: [
       { name: 'anomaly_score', kind: 'score', threshold },
       { name: 'contributions', kind: 'contributions', tag: false },

@@ -20,6 +20,8 @@ export interface PcaOptions {
   window?: string;
   seed?: number;
   description?: string;
+  /** Score only while this tag has one of these values: the data was taken under the same condition. */
+  when?: { tag: string; in: number[] };
 }
 
 /** What every trainer returns: the ONNX bytes, the manifest that runs them and held-out metrics. */
@@ -127,7 +129,7 @@ export function trainPca(table: TrainingTable, opts: PcaOptions): TrainedModel {
   const manifest = modelManifestSchema.parse({
     name: opts.name,
     description: opts.description ?? `PCA (${k} of ${f} components, ${(metrics.explainedVariance * 100).toFixed(1)}% of the variance) with Hotelling T² and SPE limits at the ${q} quantile of normal operation`,
-    input: { type: 'tags', name: 'x', tags: table.columns, window: opts.window ?? '1s' },
+    input: { type: 'tags', name: 'x', tags: table.columns, window: opts.window ?? '1s', ...(opts.when ? { when: opts.when } : {}) },
     outputs: [
       { name: 'anomaly_score', kind: 'score', threshold: 1 },
       { name: 't2', kind: 'score', threshold: t2Limit },
