@@ -18,7 +18,7 @@ export function trainCommand(): Command {
     .option('--tags <list>', 'comma-separated tags for --sim-seed (default: the demo lathe)')
     .addOption(new Option('--minutes <n>', 'sim minutes of data for pca/iforest').argParser(parsePositiveInt))
     .addOption(new Option('--images <n>', 'sim pictures for image-classifier (default 2400)').argParser(parsePositiveInt))
-    .addOption(new Option('--epochs <n>', 'training epochs for image-classifier (default 8)').argParser(parsePositiveInt))
+    .addOption(new Option('--epochs <n>', 'training epochs for image-classifier (default 10)').argParser(parsePositiveInt))
     .option('--window <duration>', 'row period of the tags input (default 1s)')
     .action(async (opts: { kind: TrainKind; fromCsv?: string; simSeed?: number; out: string; name?: string; tags?: string; minutes?: number; images?: number; epochs?: number; window?: string }) => {
       const started = Date.now();

@@ -10,6 +10,7 @@ const gateSchema = z
   .object({
     tag: tagId,
     in: z.array(z.number().finite()).min(1).describe('Values of the tag while the detector runs, e.g. [2] for running.'),
+    settle: duration.prefault(0).describe('After the tag takes one of these values, wait this long before scoring (start-up transients).'),
   })
   .strict();
 

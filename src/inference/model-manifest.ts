@@ -16,7 +16,7 @@ export const tagsInputSchema = z
     window: duration.prefault('1s').describe('One row per window; each tag’s newest value in it (deadband-stored tags hold their last value).'),
     length: z.number().int().min(1).max(10_000).default(1).describe('Rows per inference: 1 → input [1, features]; more → [1, length, features].'),
     when: z
-      .object({ tag: tagId, in: z.array(z.number().finite()).min(1) })
+      .object({ tag: tagId, in: z.array(z.number().finite()).min(1), settle: duration.prefault(0) })
       .strict()
       .optional()
       .describe('Score only while this tag has one of these values (e.g. the machine runs); the model learned normal operation, not stops.'),
@@ -64,6 +64,7 @@ export const modelOutputSchema = z
     threshold: z.number().finite().optional().describe('score: anomalous above it; probabilities: reject when the probability of `okLabel` is below it (default 0.5).'),
     labels: z.array(z.string().min(1).max(64)).min(1).max(1000).optional(),
     okLabel: z.string().min(1).default('ok').describe('The class that is not a defect.'),
+    confirm: z.number().int().min(1).max(1000).default(1).describe('score: runs above the threshold in a row before an anomaly event.'),
     tag: z.boolean().default(true).describe('Store this score as a tag "<model>.<output>".'),
   })
   .strict()

@@ -64,6 +64,9 @@ export class OnlineDetectors {
   #byTag: (Instance[] | undefined)[] = [];
   /** Latest value of every gate and phase tag, by tag index. */
   #context = new Map<number, number>();
+  /** When each context tag last changed value (for `when.settle`). */
+  #changedAt = new Map<number, number>();
+  #waiting: number[] = [];
   readonly #unsubscribe: () => void;
 
   constructor(opts: { detectors: readonly DetectorConfig[]; tags: TagRegistry; emit: (event: FabrikEvent) => void }) {
@@ -98,23 +101,43 @@ export class OnlineDetectors {
   process(batch: SampleBatch, out: SampleBatchBuilder): void {
     const byTag = this.#byTag;
     const context = this.#context;
+    // A device poll puts the state, the phase and the value at one timestamp; score a value only after
+    // every context sample of its timestamp is in, or a tool change would read the old tool's wear.
+    const waiting = this.#waiting;
+    let at = Number.NaN;
     for (let i = 0; i < batch.length; i++) {
+      const ts = batch.ts[i]!;
+      if (ts !== at) {
+        this.#flush(batch, waiting, out);
+        at = ts;
+      }
       const tag = batch.tag[i]!;
-      if (context.has(tag)) context.set(tag, batch.value[i]!);
+      if (context.has(tag)) this.#setContext(tag, ts, batch.value[i]!);
       const list = tag < byTag.length ? byTag[tag] : undefined;
       if (!list) continue;
       const value = batch.value[i]!;
       // Bad samples carry no information about the process; uncertain ones (out of range) are exactly what we look for.
       if (!Number.isFinite(value) || (!isGood(batch.quality[i]!) && batch.quality[i]! < Quality.Uncertain)) continue;
-      for (const inst of list) this.#score(inst, batch.ts[i]!, value, out);
+      waiting.push(i);
     }
+    this.#flush(batch, waiting, out);
+  }
+
+  #flush(batch: SampleBatch, waiting: number[], out: SampleBatchBuilder): void {
+    for (const i of waiting) for (const inst of this.#byTag[batch.tag[i]!]!) this.#score(inst, batch.ts[i]!, batch.value[i]!, out);
+    waiting.length = 0;
+  }
+
+  #setContext(tag: number, ts: number, value: number): void {
+    if (this.#context.get(tag) !== value) this.#changedAt.set(tag, ts);
+    this.#context.set(tag, value);
   }
 
   #score(inst: Instance, ts: number, value: number, out: SampleBatchBuilder): void {
     const state = inst.state;
     if (state.failed) return;
     try {
-      const gated = inst.gateValues !== null && !inst.gateValues.has(this.#context.get(inst.gateTag) ?? Number.NaN);
+      const gated = inst.gateValues !== null && (!inst.gateValues.has(this.#context.get(inst.gateTag) ?? Number.NaN) || ts - (this.#changedAt.get(inst.gateTag) ?? -Infinity) < inst.config.when!.settle);
       if (gated) {
         if (!inst.gated && inst.config.type === 'robust-z') this.#robust.pause(inst.slot, ts);
         inst.gated = true;

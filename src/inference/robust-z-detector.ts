@@ -12,6 +12,8 @@ export interface RobustZSettings {
   stuck: boolean;
 }
 
+import { robustStart } from './robust-start.js';
+
 /** Why the last score is what it is. */
 export type ScoreReason = 'level' | 'stuck';
 
@@ -40,6 +42,8 @@ const GAP_WEIGHT = 0.05;
 export class RobustZBank {
   #state = new Float64Array(64 * FIELDS);
   #settings: RobustZSettings[] = [];
+  /** Warm-up samples per slot, dropped once the slot starts scoring. */
+  #warm = new Map<number, Float64Array>();
 
   /** Adds a signal; returns its slot. */
   add(settings: RobustZSettings): number {
@@ -51,7 +55,6 @@ export class RobustZBank {
       this.#state = next;
     }
     this.#state.fill(0, slot * FIELDS, (slot + 1) * FIELDS);
-    this.#state[slot * FIELDS + LAST_TS] = Number.NaN;
     return slot;
   }
 
@@ -65,15 +68,24 @@ export class RobustZBank {
     const o = slot * FIELDS;
     const cfg = this.#settings[slot]!;
     const n = s[o + COUNT]!;
-    if (n === 0) {
-      s[o + MEAN] = value;
-      s[o + SCALE] = 0;
-      s[o + COUNT] = 1;
-      s[o + LAST_VALUE] = value;
+    if (n < cfg.warmup) {
+      // Warm-up: collect, then start from the median and MAD (robust to start-up transients).
+      let buf = this.#warm.get(slot);
+      if (!buf) this.#warm.set(slot, (buf = new Float64Array(cfg.warmup)));
+      buf[n] = value;
+      if (n === 0) {
+        s[o + LAST_VALUE] = value;
+        s[o + LAST_CHANGE] = ts;
+      } else this.#stuck(o, ts, value, cfg);
+      s[o + COUNT] = n + 1;
       s[o + LAST_TS] = ts;
-      s[o + LAST_CHANGE] = ts;
-      s[o + GAP] = 0;
-      s[o + BASELINE] = value;
+      if (n + 1 === cfg.warmup) {
+        const start = robustStart(buf);
+        s[o + MEAN] = start.center;
+        s[o + SCALE] = start.scale;
+        this.#warm.delete(slot);
+      }
+      s[o + BASELINE] = s[o + MEAN]!;
       return Number.NaN;
     }
     const dt = Math.max(0, ts - s[o + LAST_TS]!);
@@ -84,19 +96,23 @@ export class RobustZBank {
     s[o + BASELINE] = mean;
 
     // Time-based weight: irregular (deadband) samples count by the time they cover.
-    // While warming up, a count-based weight lets the baseline settle quickly.
-    const alphaTime = 1 - Math.pow(2, -dt / cfg.halfLifeMs);
-    const alpha = n < cfg.warmup ? Math.max(alphaTime, 1 / (n + 1)) : alphaTime;
-    const limit = n < cfg.warmup ? Number.POSITIVE_INFINITY : cfg.clip * scale;
+    const alpha = 1 - Math.pow(2, -dt / cfg.halfLifeMs);
+    const limit = cfg.clip * scale;
     const clipped = residual > limit ? limit : residual < -limit ? -limit : residual;
     s[o + MEAN] = mean + alpha * clipped;
     // The scale learns from inliers only: a lasting shift must not widen it until the shift looks normal.
-    if (Math.abs(residual) <= limit) {
-      const absDev = Math.abs(residual) * MAD_TO_SIGMA;
-      s[o + SCALE] = n === 1 ? absDev : s[o + SCALE]! + alpha * (absDev - s[o + SCALE]!);
-    }
+    if (Math.abs(residual) <= limit) s[o + SCALE] = s[o + SCALE]! + alpha * (Math.abs(residual) * MAD_TO_SIGMA - s[o + SCALE]!);
 
-    let stuckScore = 0;
+    const stuckScore = this.#stuck(o, ts, value, cfg);
+    s[o + STUCK] = stuckScore > z ? 1 : 0;
+    s[o + LAST_TS] = ts;
+    s[o + COUNT] = n + 1;
+    return stuckScore > z ? stuckScore : z;
+  }
+
+  /** Tracks how long the value has not changed against its usual time between changes; returns the stuck score. */
+  #stuck(o: number, ts: number, value: number, cfg: RobustZSettings): number {
+    const s = this.#state;
     if (value !== s[o + LAST_VALUE]) {
       const gap = ts - s[o + LAST_CHANGE]!;
       const tau = s[o + GAP]!;
@@ -104,14 +120,9 @@ export class RobustZBank {
       s[o + GAP] = tau === 0 ? gap : tau + GAP_WEIGHT * (Math.min(gap, 10 * tau) - tau);
       s[o + LAST_CHANGE] = ts;
       s[o + LAST_VALUE] = value;
-    } else if (cfg.stuck && s[o + GAP]! > 0) {
-      stuckScore = Math.sqrt((2 * (ts - s[o + LAST_CHANGE]!)) / s[o + GAP]!);
+      return 0;
     }
-    s[o + STUCK] = stuckScore > z ? 1 : 0;
-    s[o + LAST_TS] = ts;
-    s[o + COUNT] = n + 1;
-    if (n < cfg.warmup) return Number.NaN;
-    return stuckScore > z ? stuckScore : z;
+    return cfg.stuck && s[o + GAP]! > 0 ? Math.sqrt((2 * (ts - s[o + LAST_CHANGE]!)) / s[o + GAP]!) : 0;
   }
 
   /** Baseline the last score was measured against. */

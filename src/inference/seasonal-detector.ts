@@ -1,3 +1,5 @@
+import { robustStart } from './robust-start.js';
+
 /** Settings of a seasonal (phase-binned) baseline. */
 export interface SeasonalSettings {
   bins: number;
@@ -26,6 +28,7 @@ export class SeasonalBank {
   #settings: SeasonalSettings[] = [];
   #offsets: number[] = [];
   #lastBaseline: number[] = [];
+  #warm = new Map<number, Float64Array>();
 
   add(settings: SeasonalSettings): number {
     const slot = this.#settings.length;
@@ -42,31 +45,35 @@ export class SeasonalBank {
   update(slot: number, bin: number, value: number): number {
     const cfg = this.#settings[slot]!;
     const b = Math.min(cfg.bins - 1, Math.max(0, Math.floor(bin)));
-    const o = this.#offsets[slot]! + b * FIELDS;
+    const key = this.#offsets[slot]! + b * FIELDS;
+    const o = key;
     const s = this.#state;
     const n = s[o + COUNT]!;
-    if (n === 0) {
-      s[o + MEAN] = value;
-      s[o + COUNT] = 1;
-      this.#lastBaseline[slot] = value;
+    if (n < cfg.warmup) {
+      let buf = this.#warm.get(key);
+      if (!buf) this.#warm.set(key, (buf = new Float64Array(cfg.warmup)));
+      buf[n] = value;
+      s[o + COUNT] = n + 1;
+      if (n + 1 === cfg.warmup) {
+        const start = robustStart(buf);
+        s[o + MEAN] = start.center;
+        s[o + SCALE] = start.scale;
+        this.#warm.delete(key);
+      }
+      this.#lastBaseline[slot] = s[o + MEAN]!;
       return Number.NaN;
     }
     const mean = s[o + MEAN]!;
     const scale = Math.max(s[o + SCALE]!, cfg.minScale, 1e-12);
     const residual = value - mean;
-    const z = Math.abs(residual) / scale;
     this.#lastBaseline[slot] = mean;
-    const alpha = Math.max(1 - Math.pow(2, -1 / cfg.halfLifeSamples), n < cfg.warmup ? 1 / (n + 1) : 0);
-    const limit = n < cfg.warmup ? Number.POSITIVE_INFINITY : cfg.clip * scale;
+    const alpha = 1 - Math.pow(2, -1 / cfg.halfLifeSamples);
+    const limit = cfg.clip * scale;
     const clipped = residual > limit ? limit : residual < -limit ? -limit : residual;
     s[o + MEAN] = mean + alpha * clipped;
-    // The scale learns from inliers only: a lasting shift must not widen it until the shift looks normal.
-    if (Math.abs(residual) <= limit) {
-      const absDev = Math.abs(residual) * MAD_TO_SIGMA;
-      s[o + SCALE] = n === 1 ? absDev : s[o + SCALE]! + alpha * (absDev - s[o + SCALE]!);
-    }
+    if (Math.abs(residual) <= limit) s[o + SCALE] = s[o + SCALE]! + alpha * (Math.abs(residual) * MAD_TO_SIGMA - s[o + SCALE]!);
     s[o + COUNT] = n + 1;
-    return n < cfg.warmup ? Number.NaN : z;
+    return Math.abs(residual) / scale;
   }
 
   baseline(slot: number): number {

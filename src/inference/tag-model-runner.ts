@@ -25,6 +25,8 @@ interface Slot {
   /** The manifest's `when` tag (−1: none) and its newest value. */
   gateTag: number;
   gateValue: number;
+  /** When the gate tag last changed value. */
+  gateSince: number;
   gated: number;
   /** Score outputs → tag index (−1: not stored). */
   scoreTags: Map<string, number>;
@@ -98,7 +100,10 @@ export class TagModelRunner {
     for (const slot of [this.#active, this.#shadow]) {
       if (!slot || slot.failed) continue;
       for (let i = 0; i < batch.length; i++) {
-        if (batch.tag[i] === slot.gateTag) slot.gateValue = batch.value[i]!;
+        if (batch.tag[i] === slot.gateTag && batch.value[i] !== slot.gateValue) {
+          slot.gateValue = batch.value[i]!;
+          slot.gateSince = batch.ts[i]!;
+        }
         const j = slot.features.get(batch.tag[i]!);
         if (j === undefined) continue;
         const v = batch.value[i]!;
@@ -167,9 +172,10 @@ export class TagModelRunner {
       features,
       gateTag,
       gateValue: previous && previous.gateTag === gateTag ? previous.gateValue : Number.NaN,
+      gateSince: previous && previous.gateTag === gateTag ? previous.gateSince : Number.NEGATIVE_INFINITY,
       gated: 0,
       scoreTags,
-      tracker: primary && !shadow ? new AnomalyTracker({ threshold: primary.threshold!, confirm: 1, clearBelow: 0.8 * primary.threshold!, clearAfter: 3 }) : null,
+      tracker: primary && !shadow ? new AnomalyTracker({ threshold: primary.threshold!, confirm: primary.confirm, clearBelow: 0.8 * primary.threshold!, clearAfter: 3 }) : null,
       inflight: null,
       pending: null,
       failures: 0,
@@ -186,7 +192,8 @@ export class TagModelRunner {
 
   #ready(slot: Slot, end: number): void {
     if (slot.loaded.model.manifest.run.every !== undefined) return;
-    if (slot.input.when && !slot.input.when.in.includes(slot.gateValue)) {
+    const when = slot.input.when;
+    if (when && (!when.in.includes(slot.gateValue) || end - slot.gateSince < when.settle)) {
       slot.gated++;
       return;
     }

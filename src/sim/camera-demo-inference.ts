@@ -14,7 +14,7 @@ export function demoInferenceConfig() {
         tags: ['line1.filler.bowl_pressure', 'line1.filler.motor_current'],
         threshold: 6,
         halfLife: '30m',
-        when: { tag: 'line1.filler.state', in: [2] },
+        when: { tag: 'line1.filler.state', in: [2], settle: '30s' },
       },
       {
         type: 'seasonal' as const,
@@ -24,6 +24,8 @@ export function demoInferenceConfig() {
         phaseRange: [0.5, 2.5] as [number, number],
         bins: 2,
         threshold: 6,
+        confirm: 2,
+        when: { tag: 'utilities.compressor1.state', in: [1, 2], settle: '10s' },
       },
       {
         type: 'seasonal' as const,
@@ -33,7 +35,7 @@ export function demoInferenceConfig() {
         phaseRange: [0, 100] as [number, number],
         bins: 10,
         threshold: 6,
-        when: { tag: 'cnc1.lathe.state', in: [2] },
+        when: { tag: 'cnc1.lathe.state', in: [2], settle: '30s' },
       },
     ],
     models: [{ file: 'models/lathe-pca.onnx' }, { file: 'models/bottle-inspector.onnx' }],

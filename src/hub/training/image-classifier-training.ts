@@ -4,7 +4,7 @@ import { adamStep, Conv3x3Relu, Dense, MaxPool2, softmax, type Param, type Shape
 import { TrainingError } from './errors.js';
 import { OnnxGraph } from './onnx-graph.js';
 import type { TrainedModel } from './pca-training.js';
-import { shuffle } from './training-table.js';
+import { quantile, shuffle } from './training-table.js';
 
 /** One training picture and what it shows. */
 export interface LabelledImage {
@@ -38,7 +38,11 @@ export interface ImageClassifierOptions {
   learningRate?: number;
   /** Share of the images held out for the metrics. Default 0.2. */
   holdoutShare?: number;
-  /** Reject when P(okLabel) is below this. Default 0.5. */
+  /**
+   * Reject when P(okLabel) is below this. Default: calibrated on the held-out
+   * images — the 0.5% quantile of P(ok) over the good ones, at most 0.95 — so
+   * recall is as high as a false reject rate of about 0.5% allows.
+   */
   rejectThreshold?: number;
   seed?: number;
   onProgress?: (p: TrainingProgress) => void;
@@ -111,14 +115,16 @@ export function trainImageClassifier(data: readonly LabelledImage[], opts: Image
     finalLoss = epochLoss / train.length;
   }
 
-  const threshold = opts.rejectThreshold ?? 0.5;
   const ok = labels.indexOf(okLabel);
-  const metrics = imageMetrics(holdout.map((s) => ({ truth: s.y, probs: net.forward(s.x) })), labels, ok, threshold);
+  const held = holdout.map((s) => ({ truth: s.y, probs: net.forward(s.x) }));
+  const goodOk = held.filter((h) => h.truth === ok).map((h) => h.probs[ok]!);
+  const threshold = opts.rejectThreshold ?? Math.min(0.95, goodOk.length ? Math.max(0.5, quantile(goodOk, 0.005)) : 0.5);
+  const metrics = imageMetrics(held, labels, ok, threshold);
   const manifest = modelManifestSchema.parse({
     name: opts.name,
-    description: `Bottle inspection CNN (${labels.join(', ')}), ${input.width}×${input.height} RGB input; reject when P(${okLabel}) < ${threshold}`,
+    description: `Bottle inspection CNN (${labels.join(', ')}), ${input.width}×${input.height} RGB input; reject when P(${okLabel}) < ${round(threshold)}`,
     input,
-    outputs: [{ name: 'probabilities', kind: 'probabilities', labels, okLabel, threshold }],
+    outputs: [{ name: 'probabilities', kind: 'probabilities', labels, okLabel, threshold: round(threshold) }],
     severity: 'low',
     training: { kind: 'image-classifier', trainedAt: new Date().toISOString(), images: data.length, epochs, metrics },
   });
@@ -232,4 +238,8 @@ class Network {
     g.output('probabilities', [1, this.#out.outputs]);
     return g;
   }
+}
+
+function round(v: number): number {
+  return Math.round(v * 10_000) / 10_000;
 }

@@ -19,7 +19,7 @@ export interface IsolationForestOptions {
   seed?: number;
   description?: string;
   /** Score only while this tag has one of these values: the data was taken under the same condition. */
-  when?: { tag: string; in: number[] };
+  when?: { tag: string; in: number[]; settle?: number };
 }
 
 interface TreeNode {
@@ -93,7 +93,7 @@ export function trainIsolationForest(table: TrainingTable, opts: IsolationForest
     description: opts.description ?? `Isolation forest (${forest.length} trees, ψ=${psi}); anomalous above the ${q} quantile of normal operation`,
     input: { type: 'tags', name: 'x', tags: table.columns, window: opts.window ?? '1s', ...(opts.when ? { when: opts.when } : {}) },
     outputs: [
-      { name: 'anomaly_score', kind: 'score', threshold },
+      { name: 'anomaly_score', kind: 'score', threshold, confirm: 3 },
       { name: 'contributions', kind: 'contributions', tag: false },
     ],
     training: { kind: 'iforest', trainedAt: new Date().toISOString(), metrics },

@@ -21,7 +21,7 @@ export interface PcaOptions {
   seed?: number;
   description?: string;
   /** Score only while this tag has one of these values: the data was taken under the same condition. */
-  when?: { tag: string; in: number[] };
+  when?: { tag: string; in: number[]; settle?: number };
 }
 
 /** What every trainer returns: the ONNX bytes, the manifest that runs them and held-out metrics. */
@@ -131,7 +131,7 @@ export function trainPca(table: TrainingTable, opts: PcaOptions): TrainedModel {
     description: opts.description ?? `PCA (${k} of ${f} components, ${(metrics.explainedVariance * 100).toFixed(1)}% of the variance) with Hotelling T² and SPE limits at the ${q} quantile of normal operation`,
     input: { type: 'tags', name: 'x', tags: table.columns, window: opts.window ?? '1s', ...(opts.when ? { when: opts.when } : {}) },
     outputs: [
-      { name: 'anomaly_score', kind: 'score', threshold: 1 },
+      { name: 'anomaly_score', kind: 'score', threshold: 1, confirm: 3 },
       { name: 't2', kind: 'score', threshold: t2Limit },
       { name: 'spe', kind: 'score', threshold: speLimit },
       { name: 'contributions', kind: 'contributions', tag: false },

@@ -10,14 +10,15 @@ export class RowWindowTable {
   readonly rows: number[][] = [];
   readonly #ids: string[];
   readonly #window: RowWindow;
-  readonly #when: { tag: string; in: number[] } | undefined;
+  readonly #when: { tag: string; in: number[]; settle?: number } | undefined;
   #features: Map<number, number> | null = null;
   #gateIndex = -1;
   #gate = Number.NaN;
+  #gateSince = Number.NEGATIVE_INFINITY;
   #keep = false;
   #tags: TagRegistry;
 
-  constructor(ids: string[], windowMs: number, tags: TagRegistry, when?: { tag: string; in: number[] }) {
+  constructor(ids: string[], windowMs: number, tags: TagRegistry, when?: { tag: string; in: number[]; settle?: number }) {
     this.#ids = ids;
     this.#window = new RowWindow(ids.length, windowMs, 1);
     this.#when = when;
@@ -30,17 +31,20 @@ export class RowWindowTable {
     const features = (this.#features ??= this.#resolve());
     for (let i = 0; i < batch.length; i++) {
       const t = batch.tag[i]!;
-      if (t === this.#gateIndex) this.#gate = batch.value[i]!;
+      if (t === this.#gateIndex && batch.value[i] !== this.#gate) {
+        this.#gate = batch.value[i]!;
+        this.#gateSince = batch.ts[i]!;
+      }
       const j = features.get(t);
       const v = batch.value[i]!;
       if (j === undefined || !Number.isFinite(v)) continue;
-      this.#window.add(j, batch.ts[i]!, v, () => this.#row());
+      this.#window.add(j, batch.ts[i]!, v, (end) => this.#row(end));
     }
   }
 
-  #row(): void {
+  #row(end: number): void {
     if (!this.#keep) return;
-    if (this.#when && !this.#when.in.includes(this.#gate)) return;
+    if (this.#when && (!this.#when.in.includes(this.#gate) || end - this.#gateSince < (this.#when.settle ?? 0))) return;
     this.rows.push(Array.from(this.#window.lastRow()));
   }
 

@@ -12,7 +12,7 @@ export type TrainKind = (typeof TRAIN_KINDS)[number];
 
 /** The lathe signals the demo's multivariate model watches, and when (running). */
 export const DEMO_LATHE_TAGS = ['cnc1.lathe.spindle_load', 'cnc1.lathe.tool_wear', 'cnc1.lathe.coolant_temp'];
-export const DEMO_LATHE_RUNNING = { tag: 'cnc1.lathe.state', in: [2] };
+export const DEMO_LATHE_RUNNING = { tag: 'cnc1.lathe.state', in: [2], settle: 30_000 };
 
 /** One training job, as `fabrik train` describes it. */
 export interface TrainRequest {
@@ -53,7 +53,7 @@ export async function runTraining(req: TrainRequest): Promise<{ model: TrainedMo
     const t0 = Date.now();
     model = trainImageClassifier(images, {
       name,
-      ...(req.epochs ? { epochs: req.epochs } : {}),
+      epochs: req.epochs ?? 10,
       seed: req.seed ?? 1,
       onProgress: (p) => {
         if (p.batch % 10 === 0 || p.batch === p.batches) say(`epoch ${p.epoch}/${p.epochs}, batch ${p.batch}/${p.batches}, loss ${p.loss.toFixed(3)}, ${Math.round((Date.now() - t0) / 1000)} s`);

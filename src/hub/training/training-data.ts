@@ -89,7 +89,7 @@ export interface SimTableOptions {
   minutes: number;
   windowMs?: number;
   /** Keep only rows where this tag has one of these values (e.g. the machine runs). */
-  when?: { tag: string; in: number[] };
+  when?: { tag: string; in: number[]; settle?: number };
   /** Sim minutes to skip at the start (the plant settles). */
   settleMinutes?: number;
   onProgress?: (minute: number) => void;
