@@ -5,6 +5,7 @@ import { queryCommand } from './query-command.js';
 import { simCommand } from './sim-command.js';
 import { tokenCommand } from './token-command.js';
 import { trainCommand } from './train-command.js';
+import { modelCommand } from './model-command.js';
 
 const program = new Command('fabrik')
   .description('Fabrik — local-first data platform for manufacturing sites')
@@ -16,7 +17,8 @@ const program = new Command('fabrik')
   .addCommand(queryCommand())
   .addCommand(configCommand())
   .addCommand(tokenCommand())
-  .addCommand(trainCommand());
+  .addCommand(trainCommand())
+  .addCommand(modelCommand());
 
 try {
   await program.parseAsync(process.argv);

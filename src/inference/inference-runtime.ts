@@ -40,6 +40,8 @@ export interface ModelUpload {
   sha256?: string;
   mode: RegisterMode;
   name?: string;
+  /** Where it came from: "api" (default), "hub" when the sync client installs a distributed version. */
+  source?: string;
 }
 
 /** Inference as the node runs it: detectors, models, cameras; the API drives it through these methods. */
@@ -134,7 +136,7 @@ export async function startInference(opts: InferenceOptions): Promise<InferenceR
       const rec = host.records().find((r) => r.name === name);
       return rec ? withHealth(rec) : undefined;
     },
-    register: (upload, actor) => host.register({ bytes: upload.bytes, source: 'api', ...(upload.manifest !== undefined ? { manifest: upload.manifest } : {}), ...(upload.sha256 ? { sha256: upload.sha256 } : {}), ...(upload.name ? { name: upload.name } : {}) }, upload.mode, actor),
+    register: (upload, actor) => host.register({ bytes: upload.bytes, source: upload.source ?? 'api', ...(upload.manifest !== undefined ? { manifest: upload.manifest } : {}), ...(upload.sha256 ? { sha256: upload.sha256 } : {}), ...(upload.name ? { name: upload.name } : {}) }, upload.mode, actor),
     activate: (name, version, actor) => host.activate(name, version, actor),
     shadow: (name, version, actor) => host.setShadow(name, version, actor),
     rollback: (name, actor) => host.rollback(name, actor),
