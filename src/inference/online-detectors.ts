@@ -3,7 +3,7 @@ import { AnomalyTracker } from './anomaly-tracker.js';
 import type { DetectorConfig } from './inference-config.js';
 import { RobustZBank } from './robust-z-detector.js';
 import { SeasonalBank, timeBin, valueBin } from './seasonal-detector.js';
-import { scoreTagDefinition } from './score-tags.js';
+import { INFERENCE_SOURCE, scoreTagDefinition } from './score-tags.js';
 
 /** One tag under one online detector. */
 interface Instance {
@@ -214,6 +214,12 @@ export class OnlineDetectors {
     const tag = this.#tags.get(index)!;
     state.pending.delete(tag.id);
     const c = state.config;
+    const scoreId = `${tag.id}.anomaly_score`;
+    const clash = this.#tags.index(scoreId);
+    if (clash !== undefined && this.#tags.get(clash)!.source !== INFERENCE_SOURCE) {
+      state.failed = `tag "${scoreId}" already exists (source ${this.#tags.get(clash)!.source}); rename that tag or drop ${tag.id} from the detector`;
+      return;
+    }
     const slot =
       c.type === 'robust-z'
         ? this.#robust.add({ halfLifeMs: c.halfLife, warmup: c.warmup, clip: c.clip, minScale: c.minScale, stuck: c.stuck })
@@ -229,7 +235,7 @@ export class OnlineDetectors {
       config: c,
       state,
       tag,
-      scoreTag: this.#tags.define(scoreTagDefinition(tag, `${tag.id}.anomaly_score`, `Anomaly score of ${tag.id} (${c.type}, detector ${c.name}); anomalous above ${c.threshold}`)),
+      scoreTag: this.#tags.define(scoreTagDefinition(tag, scoreId, `Anomaly score of ${tag.id} (${c.type}, detector ${c.name}); anomalous above ${c.threshold}`)),
       slot,
       tracker: new AnomalyTracker({ threshold: c.threshold, confirm: c.confirm, clearBelow: c.clearBelow ?? 0.8 * c.threshold, clearAfter: c.clearAfter }),
       gateTag: contextTag(c.when?.tag),
