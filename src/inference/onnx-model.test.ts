@@ -147,3 +147,41 @@ describe('a model failing at run time', () => {
     await runner.close();
   });
 });
+
+describe('a tags model over a sequence, on a schedule', () => {
+  it('feeds [1, length, tags] normalised rows, oldest first, and runs every `run.every` instead of every window', async () => {
+    // score = sum over 3 rows × 2 tags of the normalised values.
+    const g = new OnnxGraph('seq');
+    const x = g.input('x', [1, 3, 2]);
+    g.op('ReduceSum', [x, g.int64s('axes', [1, 2])], { keepdims: 0 }, 'score');
+    g.output('score', [1]);
+    const manifest: ModelManifestInput = {
+      name: 'seq',
+      input: { type: 'tags', tags: ['a', 'b'], window: '1s', length: 3, normalize: { mean: [10, 0], std: [2, 1] } },
+      outputs: [{ name: 'score', kind: 'score', threshold: 100 }],
+      run: { every: '5s' },
+    };
+    const tags = new TagRegistry();
+    for (const id of ['a', 'b']) tags.define({ id, assetPath: 'acme/p1', point: id, dataType: 'number', unit: '', description: '', retentionClass: 'standard', source: 'x', writable: false });
+    const scores: SampleBatch[] = [];
+    const runner = new TagModelRunner({ name: 'seq', tags, emitEvent: () => {}, emitSamples: (b) => scores.push(b) });
+    const model = await loadOnnxModel(g.toBytes(), { manifest });
+    expect(model.inputDims).toEqual([1, 3, 2]);
+    await runner.swap({ version: 'v1', model }, null);
+    const t0 = 1_700_000_000_000;
+    for (let i = 0; i < 4; i++) runner.process(batchFromSamples([{ tag: 0, ts: t0 + i * 1000, value: 12, quality: Quality.Good }, { tag: 1, ts: t0 + i * 1000, value: i, quality: Quality.Good }]));
+    await runner.settled();
+    expect(scores).toHaveLength(0); // no run per window: the schedule decides
+    runner.tick(t0 + 5_000);
+    await runner.settled();
+    // The clock closed the 4 s window too: the last three rows hold b = 1, 2, 3 and a = 12 → Σ((12−10)/2) + Σ(b) = 3 + 6.
+    expect(scores.map((b) => b.value[0])).toEqual([9]);
+    runner.tick(t0 + 7_000);
+    await runner.settled();
+    expect(scores).toHaveLength(1); // 2 s after the last run: not yet
+    runner.tick(t0 + 10_000);
+    await runner.settled();
+    expect(scores).toHaveLength(2);
+    await runner.close();
+  });
+});
