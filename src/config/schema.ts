@@ -5,7 +5,8 @@ import { mqttDeviceSchema } from './protocols/mqtt.js';
 import { opcuaDeviceSchema } from './protocols/opcua.js';
 import { simDeviceSchema } from './protocols/sim.js';
 import { tagBindingSchema } from './tag-binding.js';
-import { inferenceConfigSchema } from '../inference/index.js';
+// The schema file itself, not inference/index.ts: the index brings the ONNX and image runtime, which loading a config must not pay for.
+import { inferenceConfigSchema } from '../inference/inference-config.js';
 
 export * from './primitives.js';
 export * from './tag-binding.js';

@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto';
-import onnxProto from 'onnx-proto';
+import type onnxProto from 'onnx-proto';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { z } from 'zod';
 import { errorMessage, InferenceError } from './errors.js';
 import { modelManifestSchema, type ModelManifest } from './model-manifest.js';
-
-const { onnx } = onnxProto;
 
 type Ort = typeof import('onnxruntime-node');
 let runtime: Promise<Ort> | null = null;
@@ -13,6 +11,14 @@ let runtime: Promise<Ort> | null = null;
 function onnxRuntime(): Promise<Ort> {
   runtime ??= import('onnxruntime-node').then((m) => ((m as { default?: Ort }).default ?? m) as Ort);
   return runtime;
+}
+
+type OnnxProto = typeof onnxProto;
+let protos: Promise<OnnxProto['onnx']> | null = null;
+/** The ONNX protobuf classes, loaded on first registration (a large generated module). */
+function onnxProtos(): Promise<OnnxProto['onnx']> {
+  protos ??= import('onnx-proto').then((m) => ((m as { default?: OnnxProto }).default ?? (m as unknown as OnnxProto)).onnx);
+  return protos;
 }
 
 /** One run's outputs by name, flattened to float32. */
@@ -55,7 +61,7 @@ export function sha256Hex(bytes: Uint8Array): string {
 export async function loadOnnxModel(bytes: Uint8Array, opts: LoadModelOptions = {}): Promise<OnnxModel> {
   const maxBytes = opts.maxBytes ?? 256 * 1024 * 1024;
   if (bytes.length > maxBytes) throw new InferenceError('MODEL_TOO_LARGE', `the model is ${bytes.length} bytes, more than the ${maxBytes} allowed (inference.maxModelBytes)`);
-  const proto = decodeModel(bytes);
+  const proto = decodeModel(await onnxProtos(), bytes);
   const manifest = parseManifest(opts.manifest ?? embeddedManifest(proto));
   const ort = await onnxRuntime();
   let session: InferenceSession;
@@ -123,7 +129,7 @@ function createModel(ort: Ort, session: InferenceSession, manifest: ModelManifes
   };
 }
 
-function decodeModel(bytes: Uint8Array): onnxProto.onnx.ModelProto {
+function decodeModel(onnx: OnnxProto['onnx'], bytes: Uint8Array): onnxProto.onnx.ModelProto {
   let proto: onnxProto.onnx.ModelProto;
   try {
     proto = onnx.ModelProto.decode(bytes);
