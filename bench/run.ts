@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ingestMetrics } from './ingest-bench.js';
+import { benchDetectors, benchHotSwap, benchImages } from './inference-bench.js';
+import { streamQuality, visionQuality } from './inference-quality.js';
 import type { Metric } from './metric.js';
 import { benchPipeline } from './pipeline-bench.js';
 import { benchStore } from './store-bench.js';
@@ -56,6 +58,18 @@ await section('fabric', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+await section('inference', async () => ({
+  ...(await benchImages({ images: quick ? 300 : 2000, progress })),
+  ...(await benchDetectors({ detectors: 1000, samples: quick ? 2_000_000 : 20_000_000 })),
+  ...(await benchHotSwap({ seconds: quick ? 3 : 10, progress })),
+}));
+// Quality on held-out data: pictures from a seed never used in training (the model was trained on seed 1),
+// simulator faults with known onsets on seeds never used for training (PCA: seed 11) or tuning (101+).
+await section('inference-quality', async () => ({
+  ...(await visionQuality({ seed: 424_242, count: quick ? 400 : 2000, progress })),
+  ...(await streamQuality({ seeds: quick ? [101, 102] : [101, 102, 103, 104, 105], minutes: 60, progress })),
+}));
 
 const rows = Object.entries(results).map(([name, m]) => ({ name, value: m.value, unit: m.unit, target: m.target }));
 const w = (k: 'name' | 'unit' | 'target') => Math.max(k.length, ...rows.map((r) => r[k].length));

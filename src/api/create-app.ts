@@ -6,6 +6,8 @@ import { errorBody, errorResponse } from './error-response.js';
 import { eventsRoute } from './events-route.js';
 import { healthRoutes } from './health-routes.js';
 import { homePage } from './home-page.js';
+import { inspectionsRoute } from './inspections-route.js';
+import { modelsRoute } from './models-route.js';
 import { apiMetrics, measureRequests, type ApiMetrics } from './http-metrics.js';
 import { queryRoute } from './query-route.js';
 import { securityHeaders } from './security-headers.js';
@@ -40,7 +42,9 @@ export function createApiApp(deps: ApiDeps, opts: ApiAppOptions = {}): Hono {
     .route('/', siteRoute(deps))
     .route('/', kpiRoute(deps))
     .route('/', latestRoute(deps))
-    .route('/', systemRoute(deps));
+    .route('/', systemRoute(deps))
+    .route('/', modelsRoute(deps))
+    .route('/', inspectionsRoute(deps));
   if (deps.fabric) v1.route('/', deps.fabric.api);
 
   const app = new Hono();

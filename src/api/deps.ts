@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import type { ApiConfig, SiteConfig } from '../config/index.js';
 import type { Bus, ComponentHealth, FabrikEvent, Sample, SampleBatch, TagRegistry } from '../core/index.js';
 import type { TokenStore } from '../security/index.js';
+import type { InferenceControl } from './inference-control.js';
 
 /** Column of a query result. */
 export interface QueryColumn {
@@ -80,6 +81,8 @@ export interface ApiDeps {
   fabric?: { peer: Hono; api: Hono; edgeLake: MiddlewareHandler | undefined };
   /** Store size and row counts (fileBytes, rowsRaw, rowsRollup, archiveFiles...) for the dashboard's System page. */
   storeStats?(): Record<string, number>;
+  /** Models, detectors and inspection cameras; present when the node runs inference. */
+  inference?: InferenceControl;
   logger?: ApiLogger;
   /** The applied site config (assets, state maps, shifts) for routes that describe the site. */
   config: { api: ApiConfig; siteId: string; version: string; nodeName?: string; site?: SiteConfig };

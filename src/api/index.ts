@@ -5,3 +5,4 @@ export { ApiError, ApiServerError, ApiServerErrorCode } from './errors.js';
 export { apiMetrics, type ApiMetrics } from './http-metrics.js';
 export type { StreamOptions } from './stream-socket.js';
 export { findWebRoot } from './web-root.js';
+export type { InferenceControl, ModelUploadRequest } from './inference-control.js';

@@ -4,6 +4,8 @@ import { demoCommand, nodeCommand } from './node-command.js';
 import { queryCommand } from './query-command.js';
 import { simCommand } from './sim-command.js';
 import { tokenCommand } from './token-command.js';
+import { trainCommand } from './train-command.js';
+import { modelCommand } from './model-command.js';
 
 const program = new Command('fabrik')
   .description('Fabrik — local-first data platform for manufacturing sites')
@@ -14,7 +16,9 @@ const program = new Command('fabrik')
   .addCommand(simCommand())
   .addCommand(queryCommand())
   .addCommand(configCommand())
-  .addCommand(tokenCommand());
+  .addCommand(tokenCommand())
+  .addCommand(trainCommand())
+  .addCommand(modelCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { createPlant } from '../sim/index.js';
 import { callApi, resolveToken } from './api-client.js';
 import { dataDirOption, parsePositiveInt, tokenOption, urlOption } from './options.js';
+import { simCameraCommand } from './sim-camera-command.js';
 import { formatTable } from './table.js';
 
 export function simCommand(): Command {
@@ -83,5 +84,6 @@ export function simCommand(): Command {
       await callApi(opts.url, resolveToken(opts.token, opts.dataDir), `/api/v1/sim/faults/${encodeURIComponent(id)}`, { method: 'DELETE' });
       process.stderr.write(`cleared ${id}\n`);
     });
+  cmd.addCommand(simCameraCommand());
   return cmd;
 }

@@ -8,6 +8,8 @@ import { tagBindingSchema } from './tag-binding.js';
 import { fabricConfigSchema } from '../fabric/fabric-config.js';
 // The schema file itself, not kpi/index.ts: the KPI computation imports the pipeline, which imports this file.
 import { kpiConfigIssues, kpiSchema } from '../kpi/kpi-schema.js';
+// The schema file itself, not inference/index.ts: the index brings the ONNX and image runtime, which loading a config must not pay for.
+import { inferenceConfigSchema } from '../inference/inference-config.js';
 
 export * from './primitives.js';
 export * from './tag-binding.js';
@@ -142,6 +144,7 @@ export const siteConfigSchema = z
     shifts: z.array(shiftSchema).default([]),
     fabric: fabricConfigSchema.default(() => fabricConfigSchema.parse({})).describe('Data fabric: site peers, PostgreSQL wire endpoint, EdgeLake REST, virtual sources.'),
     kpi: kpiSchema.default({ lines: [] }).describe('Line KPIs (throughput, scrap, OEE): which state tag and counters each line has.'),
+    inference: inferenceConfigSchema.default(() => inferenceConfigSchema.parse({})).describe('AI at the edge: anomaly detectors, ONNX models, inspection cameras.'),
   })
   .strict()
   .superRefine((cfg, ctx) => {

@@ -11,6 +11,7 @@ import { createPlant, type Plant } from '../sim/index.js';
 import { EdgeStore } from '../store/index.js';
 import { Fabric } from '../fabric/index.js';
 import { fabricLatest, fileSourceFolders } from './fabric-wiring.js';
+import { startInference, type InferenceRuntime } from '../inference/index.js';
 import { createIngestMetrics } from './ingest-metrics.js';
 import { trackDrops } from './drop-metrics.js';
 import { SampleWriter } from './sample-writer.js';
@@ -49,6 +50,8 @@ export interface EdgeNode {
   fabric: Fabric;
   /** The PostgreSQL wire endpoint's port, when it runs. */
   pgPort: number | undefined;
+  /** Detectors, models and cameras, when inference started. */
+  inference?: InferenceRuntime;
   health(): HealthReport;
   /** Stops sources, stores what is queued, closes the store and the API. */
   stop(): Promise<void>;
@@ -120,6 +123,16 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
   };
   const unsubscribePlant = plant?.onEvent(recordEvent);
 
+  // Inference runs on the stored batches; if it cannot start, the node runs without it (health says why).
+  let inference: InferenceRuntime | undefined;
+  let inferenceError: string | undefined;
+  try {
+    inference = await startInference({ config: config.inference, dataDir, tags, bus, emitSamples: (b) => queue.push(b), recordEvent, latest: (i) => store.latest(i), siteAsset: `${config.site.enterprise}/${config.site.id}`, logger: logger.child({ part: 'inference' }) });
+  } catch (err) {
+    inferenceError = (err as Error).message;
+    logger.error({ err: inferenceError }, 'inference could not start; the node runs without it');
+  }
+
   for (const device of config.devices) {
     if (!device.enabled) continue;
     supervisor.add(device.id, () => createSource(device, { tags, plant }));
@@ -134,7 +147,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
 
   let ready = false;
   const health = (): HealthReport => {
-    const components = { store: store.health(), ...supervisor.health() };
+    const components = { store: store.health(), ...supervisor.health(), ...inference?.health(), ...(inferenceError ? { inference: { state: 'down' as const, since: Date.now(), message: inferenceError } } : {}) };
     if (writer.failures > 0) components.store = { ...components.store, state: 'degraded', message: `${writer.failures} failed writes in a row; retrying` };
     const states = Object.values(components).map((c) => c.state);
     const status = components.store.state === 'down' ? 'down' : states.every((s) => s === 'up') ? 'ok' : 'degraded';
@@ -162,6 +175,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
         },
         ...(plant ? { sim: simControl(plant) } : {}),
         storeStats: () => ({ ...store.stats() }),
+        ...(inference ? { inference } : {}),
         logger,
         config: { api: config.api, siteId: config.site.id, version: opts.version ?? '0.1.0', site: config },
       },
@@ -171,6 +185,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
     });
   } catch (err) {
     clearInterval(tick);
+    await inference?.stop();
     await supervisor.stop();
     await writer.drain();
     await fabric.stop();
@@ -186,6 +201,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
       ready = false;
       clearInterval(tick);
       unsubscribePlant?.();
+      await inference?.stop();
       await supervisor.stop();
       const last = pipeline.tick(Date.now());
       if (last.length > 0) queue.push(last);
@@ -196,7 +212,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
       await tokens.close();
     })());
 
-  return { url: api.url, port: api.port, store, tags, bus, plant, pipeline, queue, adminToken, fabric, pgPort: fabric.pgPort, health, stop };
+  return { url: api.url, port: api.port, store, tags, bus, plant, pipeline, queue, adminToken, fabric, pgPort: fabric.pgPort, health, stop, ...(inference ? { inference } : {}) };
 }
 
 function createSource(device: DeviceConfig, ctx: { tags: TagRegistry; plant: Plant | undefined }): Source {

@@ -1,4 +1,5 @@
 import type { SiteConfigInput } from '../config/index.js';
+import { demoInferenceConfig } from './camera-demo-inference.js';
 import { Plant } from './plant.js';
 import type { SignalInfo } from './signal.js';
 
@@ -53,6 +54,7 @@ export function demoSiteConfig(options: DemoSiteOptions = {}): SiteConfigInput {
       { name: 'night', start: '22:00', end: '06:00' },
     ],
     kpi: { lines: lineKpis(options.lines ?? 1) },
+    inference: demoInferenceConfig(),
   };
 }
 

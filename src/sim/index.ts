@@ -6,3 +6,6 @@ export { COMPRESSOR_BAND } from './compressor.js';
 export { demoSiteConfig, type DemoSiteOptions } from './demo-site-config.js';
 export { Prng } from './prng.js';
 export { SimError, type SimErrorCode } from './errors.js';
+export { BottleCamera, bottleDataset, BOTTLE_LABELS, BOTTLE_DEFECTS, type BottleCameraOptions, type BottleImage, type BottleLabel } from './camera.js';
+export { encodeRgbPng } from './camera-png.js';
+export { demoInferenceConfig } from './camera-demo-inference.js';

@@ -1,0 +1,18 @@
+export { inferenceConfigSchema, detectorSchema, cameraSchema, configuredModelSchema, type InferenceConfig, type DetectorConfig, type CameraConfig, type ConfiguredModel } from './inference-config.js';
+export { modelManifestSchema, modelName, type ModelManifest, type ModelManifestInput, type ModelOutput, type TagsInput, type ImageInput } from './model-manifest.js';
+export { imageToTensor, resizeRgb, type RgbImage } from './image-tensor.js';
+export { decodeImage, imageFormat, type ImageLimits, type ImageFormat } from './image-decode.js';
+export { loadOnnxModel, parseManifest, sha256Hex, type OnnxModel, type ModelOutputs, type LoadModelOptions } from './onnx-model.js';
+export { ModelStore, type ModelRecord, type ModelVersion, type NewVersion } from './model-store.js';
+export { ModelHost, type RegisterMode } from './model-host.js';
+export { TagModelRunner, contributingTags, type LoadedVersion } from './tag-model-runner.js';
+export { OnlineDetectors, type LiveScore } from './online-detectors.js';
+export { RobustZBank, type RobustZSettings } from './robust-z-detector.js';
+export { SeasonalBank, timeBin, valueBin, type SeasonalSettings } from './seasonal-detector.js';
+export { AnomalyTracker, type TrackerSettings } from './anomaly-tracker.js';
+export { CameraStation, type InspectionResult, type IncomingImage } from './camera-station.js';
+export { readVerdict, type Verdict } from './inspection-verdict.js';
+export { fabrikRoot, resolveModelPath } from './configured-models.js';
+export { startInference, type InferenceRuntime, type InferenceOptions, type ModelUpload } from './inference-runtime.js';
+export { InferenceError, type InferenceErrorCode } from './errors.js';
+export { RowWindow } from './row-window.js';
