@@ -10,6 +10,7 @@ import type { Metric } from './metric.js';
 import { benchPipeline } from './pipeline-bench.js';
 import { benchStore } from './store-bench.js';
 import { benchFabric } from './fabric-bench.js';
+import { benchSecurity } from './security-bench.js';
 
 // `npm run bench` — every figure with its target, as a table and as JSON.
 // FABRIK_BENCH=quick shrinks every size for a smoke run; the default is the issue's sizes.
@@ -70,6 +71,8 @@ await section('inference-quality', async () => ({
   ...(await visionQuality({ seed: 424_242, count: quick ? 400 : 2000, progress })),
   ...(await streamQuality({ seeds: quick ? [101, 102] : [101, 102, 103, 104, 105], minutes: 60, progress })),
 }));
+
+await section('security', () => benchSecurity({ quick, onProgress: progress }));
 
 const rows = Object.entries(results).map(([name, m]) => ({ name, value: m.value, unit: m.unit, target: m.target }));
 const w = (k: 'name' | 'unit' | 'target') => Math.max(k.length, ...rows.map((r) => r[k].length));

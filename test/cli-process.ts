@@ -45,7 +45,7 @@ export function startCli(args: string[], opts: { env?: Record<string, string>; t
     const timer = setTimeout(() => reject(new Error(`no API address printed in time:\n${out}`)), opts.timeoutMs ?? 20_000);
     const onData = (d: Buffer): void => {
       out += d.toString();
-      const m = /dashboard & API\s+(http:\/\/[^\s/]+)\//.exec(out);
+      const m = /dashboard & API\s+(https?:\/\/[^\s/]+)\//.exec(out);
       if (m) {
         clearTimeout(timer);
         resolve({ child, url: m[1]!, output: () => out, exited });

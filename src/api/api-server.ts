@@ -1,10 +1,13 @@
 import type { Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { TlsOptions } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { createApiApp } from './create-app.js';
 import type { ApiDeps } from './deps.js';
 import { ApiServerError, ApiServerErrorCode } from './errors.js';
 import { apiMetrics } from './http-metrics.js';
+import { describeRoutes, type RouteDescription } from './route-policy.js';
 import { StreamSocket, type StreamOptions } from './stream-socket.js';
 
 /** Options of `startApiServer`. */
@@ -15,13 +18,17 @@ export interface ApiServerOptions {
   port: number;
   webRoot?: string;
   stream?: StreamOptions;
+  /** Serve HTTPS/WSS with these options (from the security capability's `listenerTls`); plain HTTP when absent. */
+  tls?: TlsOptions | null;
 }
 
 /** A listening API server. */
 export interface ApiServer {
-  /** e.g. "http://127.0.0.1:8080". */
+  /** e.g. "http://127.0.0.1:8080" or "https://127.0.0.1:8443". */
   url: string;
   port: number;
+  /** Every route of the app and the role it needs. */
+  routes: RouteDescription[];
   /** Closes stream sockets and the HTTP server; idempotent. */
   close(): Promise<void>;
 }
@@ -33,8 +40,12 @@ export interface ApiServer {
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const { deps, host, port } = opts;
   const metrics = apiMetrics(deps.metrics);
-  const app = createApiApp(deps, { metrics, ...(opts.webRoot ? { webRoot: opts.webRoot } : {}) });
-  const server = createAdaptorServer({ fetch: app.fetch, hostname: host }) as Server;
+  const app = createApiApp(deps, { metrics, tls: Boolean(opts.tls), ...(opts.webRoot ? { webRoot: opts.webRoot } : {}) });
+  const server = (
+    opts.tls
+      ? createAdaptorServer({ fetch: app.fetch, hostname: host, createServer: createHttpsServer, serverOptions: opts.tls })
+      : createAdaptorServer({ fetch: app.fetch, hostname: host })
+  ) as Server;
   const stream = new StreamSocket(deps, metrics, opts.stream);
   server.on('upgrade', (req, socket, head) => stream.handleUpgrade(req, socket, head));
 
@@ -56,8 +67,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${urlHost}:${bound}`,
+    url: `${opts.tls ? 'https' : 'http'}://${urlHost}:${bound}`,
     port: bound,
+    routes: describeRoutes(app),
     close() {
       closing ??= (async () => {
         await stream.close();

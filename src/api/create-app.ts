@@ -1,6 +1,10 @@
 import { Hono } from 'hono';
 import type { ApiEnv } from './api-env.js';
+import { auditRoute } from './audit-route.js';
+import { auditTrail } from './audit-trail.js';
+import { authRoutes, loginRoute } from './auth-route.js';
 import { bearerAuth } from './bearer-auth.js';
+import { configRoute } from './config-route.js';
 import type { ApiDeps } from './deps.js';
 import { errorBody, errorResponse } from './error-response.js';
 import { eventsRoute } from './events-route.js';
@@ -10,6 +14,7 @@ import { inspectionsRoute } from './inspections-route.js';
 import { modelsRoute } from './models-route.js';
 import { apiMetrics, measureRequests, type ApiMetrics } from './http-metrics.js';
 import { queryRoute } from './query-route.js';
+import { assertRolesDeclared, describeRoutes, publicRoute, requireRole, type RouteDescription } from './route-policy.js';
 import { securityHeaders } from './security-headers.js';
 import { simRoute } from './sim-route.js';
 import { tagsRoute } from './tags-route.js';
@@ -19,6 +24,7 @@ import { siteRoute } from './site-route.js';
 import { kpiRoute } from './kpi-route.js';
 import { latestRoute } from './latest-route.js';
 import { systemRoute } from './system-route.js';
+import { usersRoute } from './users-route.js';
 
 /** Options of `createApiApp`. */
 export interface ApiAppOptions {
@@ -26,13 +32,20 @@ export interface ApiAppOptions {
   webRoot?: string;
   /** Series to record into; created in `deps.metrics` when absent. */
   metrics?: ApiMetrics;
+  /** The app is served over TLS (adds HSTS). */
+  tls?: boolean;
 }
 
 /** The HTTP API as a Hono app (no server): health, metrics, the authenticated /api/v1 routes and `/`. */
 export function createApiApp(deps: ApiDeps, opts: ApiAppOptions = {}): Hono {
   const metrics = opts.metrics ?? apiMetrics(deps.metrics);
+  let routes: RouteDescription[] = [];
   const v1 = new Hono<ApiEnv>()
-    .use('*', bearerAuth(deps.tokens))
+    .use('*', bearerAuth(deps.tokens, deps.security?.oidc), auditTrail(deps))
+    .route('/', authRoutes(deps, () => routes))
+    .route('/', usersRoute(deps))
+    .route('/', auditRoute(deps))
+    .route('/', configRoute(deps))
     .route('/', queryRoute(deps))
     .route('/', tagsRoute(deps))
     .route('/', eventsRoute(deps))
@@ -45,17 +58,23 @@ export function createApiApp(deps: ApiDeps, opts: ApiAppOptions = {}): Hono {
     .route('/', systemRoute(deps))
     .route('/', modelsRoute(deps))
     .route('/', inspectionsRoute(deps));
-  if (deps.fabric) v1.route('/', deps.fabric.api);
+  // The fabric cannot import the API (it sits left of it in the flow), so its read-only routes get their role here.
+  if (deps.fabric) v1.use('/fabric/*', requireRole('viewer')).route('/', deps.fabric.api);
 
   const app = new Hono();
-  app.use('*', measureRequests(metrics), securityHeaders());
+  app.use('*', measureRequests(metrics), securityHeaders({ hsts: opts.tls === true }));
   app.route('/', healthRoutes(deps));
   if (deps.fabric) app.route('/fabric/v1', deps.fabric.peer);
   if (deps.fabric?.edgeLake) app.use('/', deps.fabric.edgeLake);
+  // Login needs no token, so it is mounted ahead of the bearer-guarded /api/v1 routes.
+  app.route('/api/v1', loginRoute(deps));
   app.route('/api/v1', v1);
-  app.all('/api/*', (c) => c.json(errorBody('NOT_FOUND', `no API route ${c.req.method} ${c.req.path}`), 404));
+  app.all('/api/*', publicRoute(), (c) => c.json(errorBody('NOT_FOUND', `no API route ${c.req.method} ${c.req.path}`), 404));
   app.route('/', homePage(deps, opts.webRoot));
   app.notFound((c) => c.json(errorBody('NOT_FOUND', `nothing at ${c.req.path}`), 404));
   app.onError((err, c) => errorResponse(err, c, deps.logger));
+  // Every /api route must declare who may call it: a forgotten guard stops the node here, not in production.
+  assertRolesDeclared(app);
+  routes = describeRoutes(app);
   return app;
 }

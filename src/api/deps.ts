@@ -2,7 +2,8 @@ import type { Hono, MiddlewareHandler } from 'hono';
 import type { Registry } from 'prom-client';
 import type { ApiConfig, SiteConfig } from '../config/index.js';
 import type { Bus, ComponentHealth, FabrikEvent, Sample, SampleBatch, TagRegistry } from '../core/index.js';
-import type { TokenStore } from '../security/index.js';
+import type { AttemptLimiter, AuditLog, TokenStore, UserStore } from '../security/index.js';
+import type { JwtVerifier } from './bearer-auth.js';
 import type { InferenceControl } from './inference-control.js';
 
 /** Column of a query result. */
@@ -48,6 +49,33 @@ export interface SimControl {
   faults(): unknown[];
 }
 
+/** The node's signed-config rollout, as the config routes see it. */
+export interface ConfigControl {
+  /** The applied version and history (what the hub reads). */
+  status(): Promise<Record<string, unknown>>;
+  /**
+   * Verifies, stages and switches to a signed config document. Throws an Error
+   * with a `code` (SIGNATURE_UNTRUSTED, SIGNED_CONFIG_MALFORMED, CONFIG_INVALID,
+   * CONFIG_VERSION_STALE, CONFIG_ROLLED_BACK, CONFIG_APPLY_BUSY) when it does not apply.
+   */
+  apply(text: string, actor: string): Promise<Record<string, unknown>>;
+}
+
+/** Authentication and audit parts of the API; all optional so a bare API (tests, tools) still serves. */
+export interface SecurityDeps {
+  users?: UserStore;
+  /** Verifies OIDC JWTs when security.oidc is configured. */
+  oidc?: JwtVerifier;
+  /** Throttles POST /auth/login. */
+  loginLimiter?: AttemptLimiter;
+  /** Lifetime of login tokens, ms. */
+  sessionTtlMs?: number;
+  audit?: AuditLog;
+  configControl?: ConfigControl;
+  /** Stores and publishes an event (token.created, token.revoked, user.changed...). */
+  recordEvent?(event: FabrikEvent): void;
+}
+
 /** Minimal logger (pino fits). */
 export interface ApiLogger {
   warn(obj: object, msg?: string): void;
@@ -86,4 +114,5 @@ export interface ApiDeps {
   logger?: ApiLogger;
   /** The applied site config (assets, state maps, shifts) for routes that describe the site. */
   config: { api: ApiConfig; siteId: string; version: string; nodeName?: string; site?: SiteConfig };
+  security?: SecurityDeps;
 }

@@ -7,8 +7,11 @@ import type { MiddlewareHandler } from 'hono';
  */
 const CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/** Adds the security headers to every response, and no-store to the API. */
-export function securityHeaders(): MiddlewareHandler {
+/**
+ * Adds the security headers to every response, and no-store to the API.
+ * `hsts` (set when the node serves TLS) tells browsers to never fall back to plain HTTP.
+ */
+export function securityHeaders(opts: { hsts?: boolean } = {}): MiddlewareHandler {
   return async (c, next) => {
     await next();
     const h = c.res.headers;
@@ -16,6 +19,10 @@ export function securityHeaders(): MiddlewareHandler {
     h.set('Referrer-Policy', 'no-referrer');
     h.set('X-Frame-Options', 'DENY');
     if (!h.has('Content-Security-Policy')) h.set('Content-Security-Policy', CSP);
+    h.set('Cross-Origin-Opener-Policy', 'same-origin');
+    h.set('Cross-Origin-Resource-Policy', 'same-origin');
+    h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=()');
+    if (opts.hsts) h.set('Strict-Transport-Security', 'max-age=31536000');
     if (c.req.path.startsWith('/api/') || c.req.path === '/api') h.set('Cache-Control', 'no-store');
   };
 }

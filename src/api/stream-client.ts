@@ -1,7 +1,7 @@
 import { WebSocket, type RawData } from 'ws';
 import { z } from 'zod';
 import type { TagRegistry } from '../core/index.js';
-import type { TokenIdentity } from '../security/index.js';
+import { roleAtLeast, scopeAllows, type Role, type TokenIdentity } from '../security/index.js';
 import { isGlob, tagMatcher } from './tag-glob.js';
 
 const patterns = z.array(z.string().min(1).max(256)).max(1000);
@@ -9,6 +9,25 @@ const clientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('subscribe'), tags: patterns.optional(), events: z.boolean().optional(), context: z.boolean().optional() }).strict(),
   z.object({ type: z.literal('unsubscribe'), tags: patterns.optional(), events: z.boolean().optional() }).strict(),
 ]);
+
+/**
+ * Who may subscribe to what on the stream, declared like the routes' roles:
+ * the role it needs and the API area a scoped token must include.
+ */
+export const SUBSCRIPTION_ACCESS: Record<'tags' | 'events', { role: Role; area: string }> = {
+  tags: { role: 'viewer', area: 'tags' },
+  events: { role: 'viewer', area: 'events' },
+};
+
+/** Null when the identity may subscribe to `kind`, else why not. */
+export function subscriptionRefusal(identity: TokenIdentity, kind: keyof typeof SUBSCRIPTION_ACCESS): string | null {
+  const need = SUBSCRIPTION_ACCESS[kind];
+  if (!roleAtLeast(identity.role, need.role)) return `subscribing to ${kind} needs the ${need.role} role; token "${identity.name}" has ${identity.role}`;
+  if (!scopeAllows(identity.scopes, need.area, 'GET') && !scopeAllows(identity.scopes, 'stream', 'GET')) {
+    return `token "${identity.name}" is limited to ${identity.scopes!.join(', ')}; subscribing to ${kind} needs scope "${need.area}" or "stream"`;
+  }
+  return null;
+}
 
 /** What one stream socket is subscribed to, and its bounded send path. */
 export class StreamClient {
@@ -66,6 +85,8 @@ export class StreamClient {
     }
     const msg = parsed.data;
     if (msg.type === 'subscribe') {
+      const refusal = (msg.tags?.length ? subscriptionRefusal(this.identity, 'tags') : null) ?? (msg.events ? subscriptionRefusal(this.identity, 'events') : null);
+      if (refusal) return this.#error('FORBIDDEN', refusal);
       for (const p of msg.tags ?? []) this.#patterns.set(p, tagMatcher(p));
       if (msg.events !== undefined) this.events = msg.events;
       if (msg.context !== undefined) this.context = msg.context;

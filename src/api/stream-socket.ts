@@ -9,7 +9,10 @@ import { errorBody } from './error-response.js';
 import type { ApiMetrics } from './http-metrics.js';
 import { eventJson, qualityJson, sampleValue } from './sample-json.js';
 import { StreamClient } from './stream-client.js';
-import type { TokenIdentity } from '../security/index.js';
+import { looksLikeJwt, roleAtLeast, type TokenIdentity } from '../security/index.js';
+
+/** Role the stream endpoint itself needs; each subscription kind is checked too (SUBSCRIPTION_ACCESS). */
+const STREAM_ROLE = 'viewer';
 
 /** Tuning of `/api/v1/stream`. */
 export interface StreamOptions {
@@ -25,6 +28,7 @@ export const STREAM_PATH = '/api/v1/stream';
 export class StreamSocket {
   #wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   #clients = new Set<StreamClient>();
+  #credentials = new WeakMap<StreamClient, string>();
   #deps: ApiDeps;
   #metrics: ApiMetrics;
   #maxBuffered: number;
@@ -55,14 +59,32 @@ export class StreamSocket {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== STREAM_PATH) return reject(socket, 404, 'NOT_FOUND', `no WebSocket endpoint at ${url.pathname}; use ${STREAM_PATH}`);
-    let identity: TokenIdentity;
-    try {
-      identity = authenticate(this.#deps.tokens, bearerToken(req.headers.authorization) ?? url.searchParams.get('token') ?? undefined);
-    } catch (err) {
+    const credential = bearerToken(req.headers.authorization) ?? url.searchParams.get('token') ?? undefined;
+    const accept = (identity: TokenIdentity): void => {
+      if (!roleAtLeast(identity.role, STREAM_ROLE)) return reject(socket, 403, 'FORBIDDEN', `the stream needs the ${STREAM_ROLE} role`);
+      this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, identity, credential!));
+    };
+    const refuse = (err: unknown): void => {
       const e = err as ApiError;
-      return reject(socket, e.status, e.code, e.message);
+      reject(socket, e.status ?? 401, e.code ?? 'AUTH_INVALID', e.message);
+    };
+    const oidc = this.#deps.security?.oidc;
+    if (oidc && credential && looksLikeJwt(credential)) {
+      authenticate(this.#deps.tokens, credential, oidc).then(accept, refuse);
+      return;
     }
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, identity));
+    // Fabrik tokens verify synchronously, so the upgrade completes in the same tick as before.
+    const identity = credential ? this.#deps.tokens.verify(credential) : null;
+    if (!identity) return refuse(credential ? new ApiError(401, 'AUTH_INVALID', 'the token is invalid, revoked or expired') : new ApiError(401, 'AUTH_REQUIRED', 'the stream needs a token: ?token=<token> or an Authorization header'));
+    accept(identity);
+  }
+
+  /** True while the socket's credential still verifies: a revoked or expired token loses its stream at the next heartbeat. */
+  #stillValid(client: StreamClient): boolean {
+    const { identity } = client;
+    if (identity.expiresAt !== undefined && identity.expiresAt <= Date.now()) return false;
+    if (identity.kind === 'oidc') return true;
+    return this.#deps.tokens.verify(this.#credentials.get(client) ?? '') !== null;
   }
 
   /** Closes every stream socket and stops listening to the bus. */
@@ -77,13 +99,14 @@ export class StreamSocket {
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
   }
 
-  #accept(ws: WebSocket, identity: TokenIdentity): void {
+  #accept(ws: WebSocket, identity: TokenIdentity, credential: string): void {
     const client = new StreamClient(ws, identity, {
       tags: this.#deps.tags,
       maxBufferedBytes: this.#maxBuffered,
       onDrop: () => this.#metrics.wsDropped.inc(),
     });
     this.#clients.add(client);
+    this.#credentials.set(client, credential);
     this.#metrics.wsClients.set(this.#clients.size);
     ws.on('pong', () => {
       client.alive = true;
@@ -130,6 +153,10 @@ export class StreamSocket {
 
   #beat(): void {
     for (const client of this.#clients) {
+      if (!this.#stillValid(client)) {
+        client.ws.close(4401, 'token expired or revoked');
+        continue;
+      }
       if (!client.alive) {
         client.ws.terminate();
         continue;

@@ -1,8 +1,9 @@
 import { Command } from 'commander';
 import { ConfigError, loadSiteConfig, siteConfigJsonSchema } from '../config/index.js';
+import { addConfigSigningCommands } from './config-signing-command.js';
 
 export function configCommand(): Command {
-  const cmd = new Command('config').description('validate a site config or print its JSON Schema');
+  const cmd = new Command('config').description('validate, sign, verify and apply site configs, or print their JSON Schema');
   cmd
     .command('validate')
     .description('check a site config file; prints every problem with its path')
@@ -27,5 +28,5 @@ export function configCommand(): Command {
     .action(() => {
       process.stdout.write(`${JSON.stringify(siteConfigJsonSchema(), null, 2)}\n`);
     });
-  return cmd;
+  return addConfigSigningCommands(cmd);
 }

@@ -6,6 +6,9 @@ import { simCommand } from './sim-command.js';
 import { tokenCommand } from './token-command.js';
 import { trainCommand } from './train-command.js';
 import { modelCommand } from './model-command.js';
+import { auditCommand } from './audit-command.js';
+import { certCommand, initCommand } from './init-command.js';
+import { userCommand } from './user-command.js';
 
 const program = new Command('fabrik')
   .description('Fabrik — local-first data platform for manufacturing sites')
@@ -18,7 +21,11 @@ const program = new Command('fabrik')
   .addCommand(configCommand())
   .addCommand(tokenCommand())
   .addCommand(trainCommand())
-  .addCommand(modelCommand());
+  .addCommand(modelCommand())
+  .addCommand(initCommand())
+  .addCommand(certCommand())
+  .addCommand(userCommand())
+  .addCommand(auditCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -10,6 +10,7 @@ import { fabricConfigSchema } from '../fabric/fabric-config.js';
 import { kpiConfigIssues, kpiSchema } from '../kpi/kpi-schema.js';
 // The schema file itself, not inference/index.ts: the index brings the ONNX and image runtime, which loading a config must not pay for.
 import { inferenceConfigSchema } from '../inference/inference-config.js';
+import { securitySchema } from '../security/security-schema.js';
 
 export * from './primitives.js';
 export * from './tag-binding.js';
@@ -145,6 +146,7 @@ export const siteConfigSchema = z
     fabric: fabricConfigSchema.default(() => fabricConfigSchema.parse({})).describe('Data fabric: site peers, PostgreSQL wire endpoint, EdgeLake REST, virtual sources.'),
     kpi: kpiSchema.default({ lines: [] }).describe('Line KPIs (throughput, scrap, OEE): which state tag and counters each line has.'),
     inference: inferenceConfigSchema.default(() => inferenceConfigSchema.parse({})).describe('AI at the edge: anomaly detectors, ONNX models, inspection cameras.'),
+    security: securitySchema.prefault({}),
   })
   .strict()
   .superRefine((cfg, ctx) => {

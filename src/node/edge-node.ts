@@ -6,7 +6,8 @@ import { findWebRoot, startApiServer, type ApiServer, type HealthReport } from '
 import type { DeviceConfig, SiteConfig } from '../config/index.js';
 import { Bus, TagRegistry, type FabrikEvent, type SampleBatch, type Source } from '../core/index.js';
 import { AssetContext, createPipeline, IngestQueue, type Pipeline } from '../pipeline/index.js';
-import { ensureAdminToken, TokenStore } from '../security/index.js';
+import { ensureAdminToken, TokenStore, type TlsMaterial, type TrustedKey } from '../security/index.js';
+import { ConfigRollout, ConfigVersions, watchConfigFile, type AppliedVersion, type ConfigWatch } from '../rollout/index.js';
 import { createPlant, type Plant } from '../sim/index.js';
 import { EdgeStore } from '../store/index.js';
 import { Fabric } from '../fabric/index.js';
@@ -15,6 +16,8 @@ import { startInference, type InferenceRuntime } from '../inference/index.js';
 import { createIngestMetrics } from './ingest-metrics.js';
 import { trackDrops } from './drop-metrics.js';
 import { SampleWriter } from './sample-writer.js';
+import { openNodeSecurity, type TlsFiles } from './node-security.js';
+import { reconfigureSources } from './reconfigure.js';
 import { simControl } from './sim-control.js';
 import { Supervisor } from './supervisor.js';
 import { defineConfiguredTags } from './tag-definitions.js';
@@ -35,6 +38,16 @@ export interface EdgeNodeOptions {
   tickMs?: number;
   /** PostgreSQL wire port of the fabric (overrides fabric.pg.port; 0 picks a free one). */
   pgPort?: number;
+  /** TLS files from flags; the data dir's (from `fabrik init`) otherwise. */
+  tls?: TlsFiles;
+  /** The applied version and trusted keys from `loadStartupConfig`; absent = unsigned, not enforcing. */
+  configSource?: { applied: AppliedVersion | null; trusted: TrustedKey[] };
+  /** GitOps: a mounted file (ConfigMap) applied whenever it changes. */
+  watchConfig?: { file: string; intervalMs?: number };
+  /** How long a new config's sources get to come up before it is rolled back. Default 30 s. */
+  sourceStartTimeoutMs?: number;
+  /** A file whose content becomes the password of user "admin" when the node has no users yet. */
+  bootstrapAdminPasswordFile?: string;
 }
 
 export interface EdgeNode {
@@ -52,6 +65,10 @@ export interface EdgeNode {
   pgPort: number | undefined;
   /** Detectors, models and cameras, when inference started. */
   inference?: InferenceRuntime;
+  /** Signed-config rollout: applied version, apply(). */
+  rollout: ConfigRollout;
+  /** The node's certificate for other listeners (PG wire, MQTT, uplink), null without one. */
+  tlsMaterial: TlsMaterial | null;
   health(): HealthReport;
   /** Stops sources, stores what is queued, closes the store and the API. */
   stop(): Promise<void>;
@@ -68,16 +85,23 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
   const store = await EdgeStore.open({ dataDir, tags, store: config.store, retention: config.retention, logger: logger.child({ part: 'store' }), allowedDirectories: fileSourceFolders(config, dataDir) });
   const tokens = await TokenStore.open(dataDir);
   const adminToken = await ensureAdminToken(dataDir, tokens);
+  const host = opts.host ?? config.api.host;
+  const security = await openNodeSecurity({ config, dataDir, host, bus, logger: logger.child({ part: 'security' }), ...(opts.tls ? { tls: opts.tls } : {}), ...(opts.bootstrapAdminPasswordFile ? { bootstrapAdminPasswordFile: opts.bootstrapAdminPasswordFile } : {}) }).catch(async (err: unknown) => {
+    await store.close();
+    await tokens.close();
+    throw err;
+  });
   let fabric: Fabric;
   try {
     fabric = await Fabric.start({
       config: config.fabric, siteId: config.site.id, dataDir, store, latest: fabricLatest(store, tags), tokens,
       queryMaxRows: config.api.queryMaxRows, queryTimeoutMs: config.api.queryTimeout, version: opts.version ?? '0.1.0',
-      logger: logger.child({ part: 'fabric' }), ...(opts.pgPort !== undefined ? { pgPort: opts.pgPort } : {}), pgHost: config.fabric.pg.host ?? opts.host ?? config.api.host,
+      logger: logger.child({ part: 'fabric' }), ...(opts.pgPort !== undefined ? { pgPort: opts.pgPort } : {}), pgHost: config.fabric.pg.host ?? host,
     });
   } catch (err) {
     await store.close();
     await tokens.close();
+    await security.close();
     throw err;
   }
 
@@ -85,7 +109,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
   collectDefaultMetrics({ register: metrics, prefix: 'fabrik_process_' });
   const m = createIngestMetrics(metrics);
 
-  const pipeline = createPipeline({ config, tags });
+  let pipeline = createPipeline({ config, tags });
   const queue = new IngestQueue(config.pipeline.maxQueuedSamples);
   const context = new AssetContext({ tags, timezone: config.site.timezone, shifts: config.shifts });
   trackDrops(metrics, m.samplesDropped, () => ({ pipeline: pipeline.stats(), queue: queue.stats() }));
@@ -102,13 +126,15 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
   });
   writer.start();
 
-  const supervisor = new Supervisor({
-    logger: logger.child({ part: 'supervisor' }),
-    onBatch: (batch: SampleBatch, source: string) => {
-      m.samplesIn.inc({ source }, batch.length);
-      queue.push(pipeline.process(batch));
-    },
-  });
+  const newSupervisor = (): Supervisor =>
+    new Supervisor({
+      logger: logger.child({ part: 'supervisor' }),
+      onBatch: (batch: SampleBatch, source: string) => {
+        m.samplesIn.inc({ source }, batch.length);
+        queue.push(pipeline.process(batch));
+      },
+    });
+  let supervisor = newSupervisor();
 
   const needsPlant = config.devices.some((d) => d.enabled && d.protocol === 'sim');
   const plant = opts.plant ?? (needsPlant ? createPlant({ seed: opts.seed ?? 1, startTime: Date.now() }) : undefined);
@@ -133,10 +159,43 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
     logger.error({ err: inferenceError }, 'inference could not start; the node runs without it');
   }
 
-  for (const device of config.devices) {
-    if (!device.enabled) continue;
-    supervisor.add(device.id, () => createSource(device, { tags, plant }));
-  }
+  const addSources = (cfg: SiteConfig, to: Supervisor): void => {
+    for (const device of cfg.devices) {
+      if (!device.enabled) continue;
+      to.add(device.id, () => createSource(device, { tags, plant }));
+    }
+  };
+  addSources(config, supervisor);
+  let running = config;
+  const apiConfig = { api: config.api, siteId: config.site.id, version: opts.version ?? '0.1.0', site: config };
+  /** Swaps the running config: stop the sources, new pipeline, start the new sources, and report whether they came up. */
+  const reconfigure = (next: SiteConfig) =>
+    reconfigureSources({
+      current: running,
+      next,
+      timeoutMs: opts.sourceStartTimeoutMs ?? 30_000,
+      swap: async () => {
+        await supervisor.stop();
+        const last = pipeline.tick(Date.now());
+        if (last.length > 0) queue.push(last);
+        defineConfiguredTags(next, tags);
+        pipeline = createPipeline({ config: next, tags });
+        supervisor = newSupervisor();
+        addSources(next, supervisor);
+        running = next;
+        Object.assign(apiConfig, { site: next, siteId: next.site.id });
+        return supervisor;
+      },
+    });
+  const versions = new ConfigVersions(dataDir);
+  const rollout = new ConfigRollout({
+    versions,
+    trusted: opts.configSource?.trusted ?? [],
+    target: { reconfigure },
+    current: { config, applied: opts.configSource?.applied ?? null },
+    recordEvent: recordEvent,
+    siteAsset: config.site.enterprise ? `${config.site.enterprise}/${config.site.id}` : config.site.id,
+  });
 
   const tick = setInterval(() => {
     const out = pipeline.tick(Date.now());
@@ -177,11 +236,17 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
         storeStats: () => ({ ...store.stats() }),
         ...(inference ? { inference } : {}),
         logger,
-        config: { api: config.api, siteId: config.site.id, version: opts.version ?? '0.1.0', site: config },
+        config: apiConfig,
+        security: {
+          ...security.deps,
+          recordEvent: recordEvent,
+          configControl: { status: () => rollout.status(), apply: (text, actor) => rollout.apply(text, actor) },
+        },
       },
-      host: opts.host ?? config.api.host,
+      host,
       port: opts.port ?? config.api.port,
       ...(webRoot ? { webRoot } : {}),
+      tls: security.apiTls.tls,
     });
   } catch (err) {
     clearInterval(tick);
@@ -191,14 +256,29 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
     await fabric.stop();
     await store.close();
     await tokens.close();
+    await security.close();
     throw err;
   }
   ready = true;
+  let watch: ConfigWatch | undefined;
+  if (opts.watchConfig) {
+    const { file, intervalMs } = opts.watchConfig;
+    watch = watchConfigFile(file, {
+      ...(intervalMs ? { intervalMs } : {}),
+      onChange: async (text) => {
+        const result = await rollout.apply(text, `gitops:${file}`, `file:${file}`);
+        logger.info({ file, version: result['version'], unchanged: result['unchanged'] ?? false }, 'config file applied');
+      },
+      onError: (err) => logger.error({ file, err: (err as Error).message, code: (err as { code?: string }).code }, 'config file not applied; the running config stays'),
+    });
+  }
 
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       ready = false;
+      watch?.close();
+      await watch?.settled();
       clearInterval(tick);
       unsubscribePlant?.();
       await inference?.stop();
@@ -210,9 +290,29 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
       await fabric.stop();
       await store.close();
       await tokens.close();
+      await security.close();
     })());
 
-  return { url: api.url, port: api.port, store, tags, bus, plant, pipeline, queue, adminToken, fabric, pgPort: fabric.pgPort, health, stop, ...(inference ? { inference } : {}) };
+  return {
+    url: api.url,
+    port: api.port,
+    store,
+    tags,
+    bus,
+    plant,
+    get pipeline() {
+      return pipeline;
+    },
+    queue,
+    adminToken,
+    rollout,
+    tlsMaterial: security.tlsMaterial,
+    fabric,
+    pgPort: fabric.pgPort,
+    ...(inference ? { inference } : {}),
+    health,
+    stop,
+  };
 }
 
 function createSource(device: DeviceConfig, ctx: { tags: TagRegistry; plant: Plant | undefined }): Source {

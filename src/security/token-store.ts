@@ -14,6 +14,10 @@ export interface TokenInfo {
   createdAt: string;
   expiresAt?: string;
   lastUsedAt?: string;
+  /** API areas the token is limited to (see `scopeAllows`); absent = every area its role allows. */
+  scopes?: string[];
+  /** "session" for tokens minted by a login; absent for API tokens. */
+  kind?: 'session';
 }
 
 /** Who presented a valid token. */
@@ -21,6 +25,10 @@ export interface TokenIdentity {
   id: string;
   role: Role;
   name: string;
+  scopes?: string[];
+  kind?: 'session' | 'oidc';
+  /** Epoch ms. */
+  expiresAt?: number;
 }
 
 interface TokenRecord extends TokenInfo {
@@ -81,7 +89,7 @@ export class TokenStore {
   }
 
   /** Issues a token; the returned `token` is the only time the secret is seen. */
-  async create(req: { role: Role; name: string; ttlMs?: number }): Promise<{ token: string; id: string; info: TokenInfo }> {
+  async create(req: { role: Role; name: string; ttlMs?: number; scopes?: string[]; kind?: 'session' }): Promise<{ token: string; id: string; info: TokenInfo }> {
     if (!isRole(req.role)) {
       throw new SecurityError(SecurityErrorCode.InvalidTokenRequest, `unknown role ${JSON.stringify(req.role)}; use viewer, operator, engineer or admin`);
     }
@@ -90,6 +98,10 @@ export class TokenStore {
     }
     if (req.ttlMs !== undefined && !(Number.isFinite(req.ttlMs) && req.ttlMs > 0)) {
       throw new SecurityError(SecurityErrorCode.InvalidTokenRequest, `token ttl must be a positive number of milliseconds, got ${req.ttlMs}`);
+    }
+    const badScope = req.scopes?.find((s) => !isScope(s));
+    if (badScope !== undefined || (req.scopes && req.scopes.length === 0)) {
+      throw new SecurityError(SecurityErrorCode.InvalidTokenRequest, `token scopes must be API areas like "query", "tags" or "alarms:read", got ${JSON.stringify(badScope ?? [])}`);
     }
     let id = randomBytes(8).toString('hex');
     while (this.#records.has(id)) id = randomBytes(8).toString('hex');
@@ -102,6 +114,8 @@ export class TokenStore {
       hash: hashSecret(secret).toString('hex'),
       createdAt: new Date(now).toISOString(),
       ...(req.ttlMs !== undefined ? { expiresAt: new Date(now + req.ttlMs).toISOString() } : {}),
+      ...(req.scopes ? { scopes: [...new Set(req.scopes)] } : {}),
+      ...(req.kind ? { kind: req.kind } : {}),
     };
     this.#records.set(id, record);
     await this.#persist();
@@ -121,7 +135,28 @@ export class TokenStore {
     if (record.expiresAt !== undefined && Date.parse(record.expiresAt) <= now) return null;
     record.lastUsedAt = new Date(now).toISOString();
     this.#scheduleFlush();
-    return { id: record.id, role: record.role, name: record.name };
+    return {
+      id: record.id,
+      role: record.role,
+      name: record.name,
+      ...(record.scopes ? { scopes: record.scopes } : {}),
+      ...(record.kind ? { kind: record.kind } : {}),
+      ...(record.expiresAt !== undefined ? { expiresAt: Date.parse(record.expiresAt) } : {}),
+    };
+  }
+
+  /** Removes expired session tokens (logins), so tokens.json does not grow with every shift. */
+  async pruneExpiredSessions(): Promise<number> {
+    const now = this.#now();
+    let n = 0;
+    for (const [id, r] of this.#records) {
+      if (r.kind === 'session' && r.expiresAt !== undefined && Date.parse(r.expiresAt) <= now) {
+        this.#records.delete(id);
+        n++;
+      }
+    }
+    if (n > 0) await this.#persist();
+    return n;
   }
 
   /** Removes a token; false when there was none with that id. */
@@ -202,6 +237,23 @@ export class TokenStore {
     this.#writing = next.catch(() => {});
     return next;
   }
+}
+
+const SCOPE = /^[a-z][a-z0-9-]{0,31}(:read)?$/;
+
+/** True for a well-formed scope: an API area ("query", "alarms") optionally limited to reads ("alarms:read"). */
+export function isScope(value: unknown): value is string {
+  return typeof value === 'string' && SCOPE.test(value);
+}
+
+/**
+ * Whether a token limited to `scopes` may call a route of API `area` with
+ * `method`. No scopes means no limit beyond the role.
+ */
+export function scopeAllows(scopes: readonly string[] | undefined, area: string, method: string): boolean {
+  if (!scopes) return true;
+  const read = method === 'GET' || method === 'HEAD';
+  return scopes.some((s) => s === area || (read && s === `${area}:read`));
 }
 
 function toInfo(r: TokenRecord): TokenInfo {

@@ -55,6 +55,8 @@ export function demoSiteConfig(options: DemoSiteOptions = {}): SiteConfigInput {
     ],
     kpi: { lines: lineKpis(options.lines ?? 1) },
     inference: demoInferenceConfig(),
+    // The demo is a lab on localhost: plain-text HTTP by explicit choice (see README, Security).
+    security: { tls: 'off' },
   };
 }
 
