@@ -24,6 +24,7 @@ import { siteRoute } from './site-route.js';
 import { kpiRoute } from './kpi-route.js';
 import { latestRoute } from './latest-route.js';
 import { systemRoute } from './system-route.js';
+import { syncRoute } from './sync-route.js';
 import { usersRoute } from './users-route.js';
 
 /** Options of `createApiApp`. */
@@ -57,7 +58,8 @@ export function createApiApp(deps: ApiDeps, opts: ApiAppOptions = {}): Hono {
     .route('/', latestRoute(deps))
     .route('/', systemRoute(deps))
     .route('/', modelsRoute(deps))
-    .route('/', inspectionsRoute(deps));
+    .route('/', inspectionsRoute(deps))
+    .route('/', syncRoute(deps));
   // The fabric cannot import the API (it sits left of it in the flow), so its read-only routes get their role here.
   if (deps.fabric) v1.use('/fabric/*', requireRole('viewer')).route('/', deps.fabric.api);
 

@@ -112,6 +112,8 @@ export interface ApiDeps {
   /** Models, detectors and inspection cameras; present when the node runs inference. */
   inference?: InferenceControl;
   logger?: ApiLogger;
+  /** Store-and-forward to the hub: `status()` is what GET /sync/status answers (the dashboard's SyncStatus). */
+  sync?: { status(): Record<string, unknown> };
   /** The applied site config (assets, state maps, shifts) for routes that describe the site. */
   config: { api: ApiConfig; siteId: string; version: string; nodeName?: string; site?: SiteConfig };
   security?: SecurityDeps;

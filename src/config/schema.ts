@@ -11,6 +11,8 @@ import { kpiConfigIssues, kpiSchema } from '../kpi/kpi-schema.js';
 // The schema file itself, not inference/index.ts: the index brings the ONNX and image runtime, which loading a config must not pay for.
 import { inferenceConfigSchema } from '../inference/inference-config.js';
 import { securitySchema } from '../security/security-schema.js';
+// The schema file itself, not sync/index.ts: loading a config must not open outboxes or HTTP clients.
+import { syncConfigSchema } from '../sync/sync-config.js';
 
 export * from './primitives.js';
 export * from './tag-binding.js';
@@ -147,6 +149,7 @@ export const siteConfigSchema = z
     kpi: kpiSchema.default({ lines: [] }).describe('Line KPIs (throughput, scrap, OEE): which state tag and counters each line has.'),
     inference: inferenceConfigSchema.default(() => inferenceConfigSchema.parse({})).describe('AI at the edge: anomaly detectors, ONNX models, inspection cameras.'),
     security: securitySchema.prefault({}),
+    sync: syncConfigSchema.prefault({}).describe('Cloud hub sync: hub URL, credentials, what leaves the site (events, rollups, raw tags), outbox cap and TTLs, uplink limits.'),
   })
   .strict()
   .superRefine((cfg, ctx) => {

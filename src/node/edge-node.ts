@@ -21,6 +21,8 @@ import { reconfigureSources } from './reconfigure.js';
 import { simControl } from './sim-control.js';
 import { Supervisor } from './supervisor.js';
 import { defineConfiguredTags } from './tag-definitions.js';
+import { startNodeSync } from './sync-wiring.js';
+import type { SiteSync } from '../sync/index.js';
 
 export interface EdgeNodeOptions {
   config: SiteConfig;
@@ -69,6 +71,8 @@ export interface EdgeNode {
   rollout: ConfigRollout;
   /** The node's certificate for other listeners (PG wire, MQTT, uplink), null without one. */
   tlsMaterial: TlsMaterial | null;
+  /** Store-and-forward to the hub, when the site config names one. */
+  sync?: SiteSync;
   health(): HealthReport;
   /** Stops sources, stores what is queued, closes the store and the API. */
   stop(): Promise<void>;
@@ -215,7 +219,9 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
 
   const webRoot = opts.webRoot === false ? undefined : (opts.webRoot ?? findWebRoot());
   let api: ApiServer;
+  let sync: SiteSync | undefined;
   try {
+    sync = await startNodeSync({ config, dataDir, store, bus, tags, health, rollout, inference, logger: logger.child({ part: 'sync' }) });
     api = await startApiServer({
       deps: {
         tags,
@@ -235,6 +241,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
         ...(plant ? { sim: simControl(plant) } : {}),
         storeStats: () => ({ ...store.stats() }),
         ...(inference ? { inference } : {}),
+        ...(sync ? { sync } : {}),
         logger,
         config: apiConfig,
         security: {
@@ -250,6 +257,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
     });
   } catch (err) {
     clearInterval(tick);
+    await sync?.stop();
     await inference?.stop();
     await supervisor.stop();
     await writer.drain();
@@ -286,6 +294,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
       const last = pipeline.tick(Date.now());
       if (last.length > 0) queue.push(last);
       await writer.drain();
+      await sync?.stop();
       await api.close();
       await fabric.stop();
       await store.close();
@@ -310,6 +319,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
     fabric,
     pgPort: fabric.pgPort,
     ...(inference ? { inference } : {}),
+    ...(sync ? { sync } : {}),
     health,
     stop,
   };
