@@ -69,7 +69,9 @@ const col = <T>(rows: Row[], f: (d: T) => unknown): unknown[] => rows.map((r) =>
 async function insertItems(tx: HubSql, siteId: string, batch: SyncBatch, rows: Row[]): Promise<number> {
   if (rows.length === 0) return 0;
   const head = [siteId, batch.epoch, batch.backfill, rows.map((r) => r.seq)];
-  const run = async (sql: string, cols: unknown[][]): Promise<number> => (await tx.query(`${sql} ON CONFLICT DO NOTHING RETURNING 1`, [...head, ...cols])).rows.length;
+  // Counted on the server: returning one row per inserted item would ship thousands of rows back for nothing.
+  const run = async (sql: string, cols: unknown[][]): Promise<number> =>
+    Number((await tx.query<{ n: number | string }>(`WITH inserted AS (${sql} ON CONFLICT DO NOTHING RETURNING 1) SELECT count(*) AS n FROM inserted`, [...head, ...cols])).rows[0]?.n ?? 0);
   const stream: Stream = batch.stream;
   switch (stream) {
     case 'rollup':
