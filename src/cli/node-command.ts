@@ -10,7 +10,8 @@ import { dirname } from 'node:path';
 import { createLogger } from '../node/logger.js';
 import type { EdgeNode, EdgeNodeOptions } from '../node/edge-node.js';
 import { demoSiteConfig } from '../sim/index.js';
-import { dataDirOption, hostOption, httpPortOption, logLevelOption, parsePositiveInt, pgPortOption, webRootOption } from './options.js';
+import { dataDirOption, hostOption, httpPortOption, logLevelOption, parsePort, parsePositiveInt, pgPortOption, webRootOption } from './options.js';
+import { startDemoHub } from './demo-hub.js';
 
 const DEMO_CONFIG = fileURLToPath(new URL('../../../examples/demo-site.yaml', import.meta.url));
 
@@ -43,14 +44,23 @@ export function demoCommand(): Command {
     .addOption(new Option('--lines <n>', 'number of bottling lines to simulate').default(1).argParser(parsePositiveInt))
     .addOption(webRootOption())
     .addOption(new Option('--tls', 'serve HTTPS/WSS: creates a demo CA and certificate in the data dir on first use').env('FABRIK_DEMO_TLS'))
+    .addOption(new Option('--with-hub', 'also run a cloud hub (embedded PGlite in <data-dir>/hub) and sync the demo site to it').env('FABRIK_DEMO_HUB'))
+    .addOption(new Option('--hub-port <port>', 'port of that hub').env('FABRIK_HUB_HTTP_PORT').default('8090').argParser(parsePort))
     .addOption(logLevelOption())
-    .action(async (opts: RunOpts & { lines: number; tls?: boolean }) => {
+    .action(async (opts: RunOpts & { lines: number; tls?: boolean; withHub?: boolean; hubPort: string }) => {
       const config = opts.lines === 1 ? loadSiteConfig(DEMO_CONFIG) : parseSiteConfig(demoSiteConfig({ lines: opts.lines }));
       if (opts.tls) {
         await ensureDemoCertificate(resolve(opts.dataDir), opts.host);
         config.security.tls = 'required';
       }
-      await runNode(config, opts, 'demo site');
+      let hub: Alongside | undefined;
+      if (opts.withHub) {
+        const dataDir = resolve(opts.dataDir);
+        const demoHub = await startDemoHub({ dataDir, host: opts.host, port: Number(opts.hubPort), siteId: config.site.id, siteName: config.site.name, credentialsFile: resolve(dataDir, config.sync.credentialsFile), logger: createLogger({ level: opts.logLevel }) });
+        config.sync.hub = demoHub.url;
+        hub = { label: 'hub', line: `${demoHub.url}/api/v1/sites (hub admin token: ${demoHub.adminTokenFile})`, close: demoHub.close };
+      }
+      await runNode(config, opts, 'demo site', {}, hub);
     });
 }
 
@@ -93,7 +103,14 @@ async function ensureDemoCertificate(dataDir: string, host: string): Promise<voi
   await writeSecretFile(p.key, leaf.keyPem);
 }
 
-async function runNode(config: SiteConfig, opts: RunOpts, what: string, extra: Partial<EdgeNodeOptions> = {}): Promise<void> {
+/** Something that runs beside the node (the demo's hub): printed with the node, closed after it. */
+interface Alongside {
+  label: string;
+  line: string;
+  close(): Promise<void>;
+}
+
+async function runNode(config: SiteConfig, opts: RunOpts, what: string, extra: Partial<EdgeNodeOptions> = {}, alongside?: Alongside): Promise<void> {
   const logger = createLogger({ level: opts.logLevel });
   const dataDir = resolve(opts.dataDir);
   // Loaded here, not at the top: every other command (query, config, token...) starts without the node's dependencies.
@@ -112,10 +129,11 @@ async function runNode(config: SiteConfig, opts: RunOpts, what: string, extra: P
   out.write(`  admin token      ${node.adminToken.path}${node.adminToken.created ? ' (new)' : ''}\n`);
   if (node.pgPort !== undefined) out.write(`  postgres         postgres://fabrik@${opts.host}:${node.pgPort}/${config.site.id} (password: an API token; database "site" queries every node)\n`);
   if (node.url.startsWith('https')) out.write(`  TLS              site CA ${tlsPaths(dataDir).caCert} (clients: FABRIK_CA=<that file>)\n`);
+  if (alongside) out.write(`  ${alongside.label.padEnd(17)}${alongside.line}\n`);
   out.write(`  try              npx fabrik query --data-dir ${opts.dataDir} --url ${node.url} "select count(*) from samples"\n`);
   out.write('Stop with Ctrl-C (SIGTERM drains and flushes first).\n\n');
   const progress = reportProgress(node, logger);
-  await waitForSignal(node, logger, progress);
+  await waitForSignal(node, logger, progress, alongside);
 }
 
 function reportProgress(node: EdgeNode, logger: ReturnType<typeof createLogger>): NodeJS.Timeout {
@@ -133,7 +151,7 @@ function reportProgress(node: EdgeNode, logger: ReturnType<typeof createLogger>)
   return timer;
 }
 
-function waitForSignal(node: EdgeNode, logger: ReturnType<typeof createLogger>, progress: NodeJS.Timeout): Promise<void> {
+function waitForSignal(node: EdgeNode, logger: ReturnType<typeof createLogger>, progress: NodeJS.Timeout, alongside?: Alongside): Promise<void> {
   return new Promise((done) => {
     let stopping = false;
     const onSignal = (signal: NodeJS.Signals): void => {
@@ -144,7 +162,7 @@ function waitForSignal(node: EdgeNode, logger: ReturnType<typeof createLogger>, 
       stopping = true;
       clearInterval(progress);
       logger.info({ signal }, 'stopping: draining the pipeline and flushing the store');
-      node.stop().then(
+      node.stop().then(() => alongside?.close()).then(
         () => {
           logger.info('stopped cleanly');
           done();
