@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -60,9 +60,9 @@ describe(`sync under faults (${usePostgres ? 'PostgreSQL' : 'PGlite'})`, () => {
   let hub: Hub;
   let dropDb: (() => Promise<void>) | undefined;
   let credential: string;
+  let databaseUrl: string | undefined;
 
   beforeAll(async () => {
-    let databaseUrl: string | undefined;
     if (usePostgres) {
       const db = await freshPostgresDatabase();
       databaseUrl = db.url;
@@ -117,6 +117,61 @@ describe(`sync under faults (${usePostgres ? 'PostgreSQL' : 'PGlite'})`, () => {
       await proxy.close();
     }
   }, 180_000);
+
+  it.skipIf(!usePostgres)('delivers exactly once when the hub is killed with SIGKILL mid-batch, again and again (a second hub on the same PostgreSQL)', async () => {
+    const port = await new Promise<number>((r) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const p = (probe.address() as { port: number }).port;
+        probe.close(() => r(p));
+      });
+    });
+    const startChild = async (): Promise<ChildProcess> => {
+      const child = spawn(process.execPath, [join(root, 'bin/fabrik.js'), 'hub', '--http-port', String(port), '--database-url', databaseUrl!, '--data-dir', join(dir, 'hub-child'), '--log-level', 'error'], {
+        env: { ...process.env, FABRIK_HUB_ADMIN_TOKEN: 'fhub_test_admin_token_for_the_child_hub' },
+        stdio: 'ignore',
+      });
+      await eventually(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 30_000, 50);
+      return child;
+    };
+    let child = await startChild();
+    const outbox = await Outbox.open({ dir: join(dir, 'hub-kill-outbox'), maxBytes: 1e9 });
+    const uplink = new Uplink({
+      outbox, siteId: 'plant1', client: async () => new HubClient({ url: `http://127.0.0.1:${port}`, credential, timeoutMs: 5000 }),
+      contact: async () => ({ siteId: 'plant1', backlog: {}, appliedConfig: { version: null, sha256: null }, configError: null, models: [], health: null, drops: {}, reduction: null }),
+      onDesiredConfig: async () => undefined,
+      batchItems: 10, batchBytes: 1e6, bandwidth: 0, retryMinMs: 20, retryMaxMs: 200, contactEveryMs: 3_600_000, backfillAfterMs: 60_000,
+      logger: pino({ level: 'silent' }),
+    });
+    uplink.start();
+    let appending = true;
+    const producer = (async () => {
+      while (appending) {
+        const first = outbox.lastSeq('event') + 1;
+        await outbox.append('event', Array.from({ length: 7 }, (_, i) => ({ id: `k${first + i}`, kind: 'test.tick', ts: Date.now(), assetPath: 'acme/plant1', severity: 'info', message: '', payload: { n: first + i } })));
+        uplink.wake();
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
+    try {
+      for (let round = 0; round < 5; round++) {
+        await new Promise((r) => setTimeout(r, 150 + Math.random() * 350));
+        const gone = new Promise((r) => child.once('exit', r));
+        child.kill('SIGKILL');
+        await gone;
+        await new Promise((r) => setTimeout(r, 200));
+        child = await startChild();
+      }
+      appending = false;
+      await producer;
+      await eventually(async () => outbox.doneThrough('event') === outbox.lastSeq('event'), 60_000);
+      await expectExactlyOnce(outbox.epoch, outbox.lastSeq('event'));
+    } finally {
+      appending = false;
+      await uplink.stop();
+      await outbox.close();
+      child.kill('SIGKILL');
+    }
+  }, 240_000);
 
   it('loses nothing acknowledged and doubles nothing when the syncing site is killed with SIGKILL twenty times', async () => {
     const siteDir = join(dir, 'site');
