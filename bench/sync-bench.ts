@@ -120,7 +120,7 @@ export async function benchSync(opts: { quick: boolean; onProgress: (m: string) 
     }
     const wire = (items: SyncBatch['items']): number => {
       let bytes = 0;
-      for (let i = 0; i < items.length; i += 5000) bytes += gzipSync(JSON.stringify({ siteId: 'site0', epoch: 'e', stream: 'x', items: items.slice(i, i + 5000) })).length;
+      for (let i = 0; i < items.length; i += 5000) bytes += gzipSync(JSON.stringify({ siteId: 'site0', epoch: 'e', stream: 'x', items: items.slice(i, i + 5000) }), { level: 1 }).length;
       return bytes;
     };
     const rawPerTag = wire(raw) / hourTags;

@@ -14,6 +14,8 @@ export interface HubClientOptions {
   tls?: ConnectionOptions;
   /** A request that takes longer fails (and is retried by the uplink). Default 30 s. */
   timeoutMs?: number;
+  /** gzip level of request bodies: 1 (default) costs a fifth of level 6's CPU for about a quarter more bytes. */
+  gzipLevel?: number;
 }
 
 /** A batch's idempotency key: the same items of the same outbox always carry the same key. */
@@ -52,7 +54,7 @@ export class HubClient {
 
   #post(path: string, body: unknown, auth: boolean, headers: Record<string, string> = {}): Promise<{ body: unknown; wireBytes: number; payloadBytes: number }> {
     const json = Buffer.from(JSON.stringify(body), 'utf8');
-    const gz = gzipSync(json, { level: 6 });
+    const gz = gzipSync(json, { level: this.#o.gzipLevel ?? 1 });
     const url = new URL(path, this.#base);
     if (auth && !this.#o.credential) throw new SyncError(SyncErrorCode.NotEnrolled, 'the site has no hub credential; enrol it first (fabrik hub enrol)');
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest;

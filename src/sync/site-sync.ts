@@ -93,7 +93,7 @@ export async function startSiteSync(opts: SiteSyncOptions): Promise<SiteSync> {
       logger.info({ hub: config.hub, file }, 'site enrolled with the hub');
       credential = enrolled.credential;
     }
-    client = new HubClient({ url: config.hub, credential, timeoutMs: config.uplink.timeout, ...(opts.tls ? { tls: opts.tls } : {}) });
+    client = new HubClient({ url: config.hub, credential, timeoutMs: config.uplink.timeout, gzipLevel: config.uplink.gzipLevel, ...(opts.tls ? { tls: opts.tls } : {}) });
     return client;
   };
 

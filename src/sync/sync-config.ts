@@ -58,6 +58,7 @@ export const syncConfigSchema = z
         retryMax: duration.prefault('5m'),
         contactEvery: duration.prefault('30s').describe('How often the site reports its status and asks for its desired config.'),
         timeout: duration.prefault('30s'),
+        gzipLevel: z.number().int().min(1).max(9).default(1).describe('1 is cheapest on the CPU; up to 9 saves bytes on a thin link.'),
         backfillAfter: duration.prefault('2m').describe('Items that waited longer than this are flagged as backfill on the hub.'),
       })
       .strict()
