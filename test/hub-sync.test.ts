@@ -159,4 +159,15 @@ describe(`edge node → hub (${usePostgres ? 'PostgreSQL' : 'PGlite'})`, () => {
     expect(again.ack).toMatchObject({ duplicate: true, inserted: 0 });
     expect(await sql('SELECT count(*)::int AS n FROM site_events')).toEqual(before);
   });
+
+  it('applies the desired config the hub hands out and reports it back', async () => {
+    const text = readFileSync(DEMO_CONFIG, 'utf8').replace('name: Demo bottling and machining plant', 'name: Demo plant, config from the hub');
+    const hubCall = (path: string, init: RequestInit = {}) => fetch(`${hub!.url}/api/v1${path}`, { ...init, headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' } });
+    const put = await hubCall('/sites/demo/config', { method: 'PUT', body: JSON.stringify({ document: text }) });
+    expect(put.status).toBe(201);
+    const { sha256 } = (await put.json()) as { sha256: string };
+    await eventually(async () => n.node.rollout.applied?.sha256 === sha256, 60_000);
+    expect(n.node.rollout.config.site.name).toBe('Demo plant, config from the hub');
+    await eventually(async () => ((await (await hubCall('/sites/demo/config')).json()) as { inSync: boolean }).inSync, 30_000);
+  }, 120_000);
 });
