@@ -54,6 +54,13 @@ for (const kind of ['pglite', 'postgres'] as const) {
       rmSync(dataDir, { recursive: true, force: true });
     });
 
+    it('lets a site dashboard on another origin read it with a bearer token (CORS)', async () => {
+      const res = await fetch(`${hub.url}/api/v1/analytics/sites`, { method: 'OPTIONS', headers: { origin: 'http://127.0.0.1:8080', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+      expect(res.status).toBe(204);
+      expect(res.headers.get('access-control-allow-origin')).toBe('*');
+      expect(res.headers.get('access-control-allow-headers')).toMatch(/authorization/);
+    });
+
     it('migrates once: a second run (another hub starting) changes nothing', async () => {
       expect(await migrateHub(hub.db)).toEqual([]);
     });

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { cors } from 'hono/cors';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { analyticsRoutes } from './analytics-routes.js';
 import { enrolmentRoutes } from './enrolment-routes.js';
@@ -29,6 +30,8 @@ export function createHubApp(opts: HubAppOptions): Hono {
     .route('/', fleetRoutes(db, opts.signingKeyPem ? { signingKeyPem: opts.signingKeyPem } : {}))
     .route('/', analyticsRoutes(db));
   const app = new Hono();
+  // Site dashboards read the hub from their own origin. Bearer tokens only, never cookies, so any origin may ask.
+  app.use('/api/*', cors({ origin: '*', allowHeaders: ['authorization', 'content-type', 'content-encoding', 'idempotency-key'], allowMethods: ['GET', 'POST', 'PUT'], maxAge: 600 }));
   app.get('/healthz', async (c) => {
     try {
       await db.query('SELECT 1');
