@@ -64,7 +64,7 @@ export function createApiApp(deps: ApiDeps, opts: ApiAppOptions = {}): Hono {
   if (deps.fabric) v1.use('/fabric/*', requireRole('viewer')).route('/', deps.fabric.api);
 
   const app = new Hono();
-  app.use('*', measureRequests(metrics), securityHeaders({ hsts: opts.tls === true }));
+  app.use('*', measureRequests(metrics), securityHeaders({ hsts: opts.tls === true, connectSrc: deps.sync?.hubOrigin ? [deps.sync.hubOrigin] : [] }));
   app.route('/', healthRoutes(deps));
   if (deps.fabric) app.route('/fabric/v1', deps.fabric.peer);
   if (deps.fabric?.edgeLake) app.use('/', deps.fabric.edgeLake);

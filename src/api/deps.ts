@@ -113,7 +113,7 @@ export interface ApiDeps {
   inference?: InferenceControl;
   logger?: ApiLogger;
   /** Store-and-forward to the hub: `status()` is what GET /sync/status answers (the dashboard's SyncStatus). */
-  sync?: { status(): Record<string, unknown> };
+  sync?: { status(): Record<string, unknown>; hubOrigin?: string };
   /** The applied site config (assets, state maps, shifts) for routes that describe the site. */
   config: { api: ApiConfig; siteId: string; version: string; nodeName?: string; site?: SiteConfig };
   security?: SecurityDeps;

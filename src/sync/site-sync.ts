@@ -56,6 +56,8 @@ export interface SiteSyncOptions {
 
 /** The site side of sync, running: outbox, collector and uplink. */
 export interface SiteSync {
+  /** The hub's origin (scheme://host:port), which the dashboard's Hub page may fetch. */
+  hubOrigin: string;
   outbox: Outbox;
   collector: SyncCollector;
   uplink: Uplink;
@@ -187,6 +189,7 @@ export async function startSiteSync(opts: SiteSyncOptions): Promise<SiteSync> {
   };
   let stopping: Promise<void> | null = null;
   return {
+    hubOrigin: new URL(config.hub).origin,
     outbox,
     collector,
     uplink,
