@@ -65,6 +65,8 @@ export class SyncCollector {
       t.unref();
       this.#timers.push(t);
     };
+    // The first collection fixes where a new outbox starts.
+    void this.collectRollups().catch((err: unknown) => this.#o.logger.warn({ err: (err as Error).message }, 'sync collection failed; retrying on the next tick'));
     every(200, () => this.flushPending());
     every(this.#o.config.collectEvery, () => this.collectRollups());
     if (this.#o.config.send.health) every(this.#o.config.healthEvery, () => this.snapshotHealth());
@@ -92,6 +94,8 @@ export class SyncCollector {
     const closeBefore = Math.floor((this.#now() - config.rollupDelay) / MINUTE) * MINUTE;
     const mark = outbox.mark('rollup') as { through?: number } | null;
     let from = typeof mark?.through === 'number' ? mark.through : Math.floor((this.#now() - config.initialBackfill) / MINUTE) * MINUTE;
+    // A new outbox remembers where it started, so the minutes from then on are all taken, however late the first collection.
+    if (typeof mark?.through !== 'number') await outbox.setMark('rollup', { through: from });
     while (from < closeBefore) {
       const to = Math.min(closeBefore, from + CHUNK_MINUTES * MINUTE);
       const { rows } = await this.#o.query(
