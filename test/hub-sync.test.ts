@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSiteConfig, parseSiteConfig } from '../src/config/index.js';
 import { SampleBatchBuilder } from '../src/core/index.js';
 import { startHub, type Hub } from '../src/hub/index.js';
+import { startEdgeNode, type EdgeNode } from '../src/node/edge-node.js';
 import { HubClient, type SyncBatch } from '../src/sync/index.js';
 import { DEMO_CONFIG, eventually, startTestNode, type RunningNode } from './edge-node-fixture.js';
 import { freshPostgresDatabase } from './hub-database.js';
@@ -43,12 +44,12 @@ describe(`edge node → hub (${usePostgres ? 'PostgreSQL' : 'PGlite'})`, () => {
     expect(res.status).toBe(201);
   };
   /** Writes samples straight into the store for past, closed minutes, so their rollups can be synced without waiting. */
-  const writePast = async (fromMinutesAgo: number, minutes: number): Promise<void> => {
+  const writePast = async (node: EdgeNode, fromMinutesAgo: number, minutes: number): Promise<void> => {
     const b = new SampleBatchBuilder();
-    const tag = n.node.tags.index('line1.capper.torque') ?? n.node.tags.index(TAG)!;
+    const tag = node.tags.index('line1.capper.torque') ?? node.tags.index(TAG)!;
     const start = Math.floor(Date.now() / MINUTE) * MINUTE - fromMinutesAgo * MINUTE;
     for (let m = 0; m < minutes; m++) for (let s = 0; s < 6; s++) b.push(tag, start + m * MINUTE + s * 10_000, 20 + m + s / 10, 192);
-    await n.node.store.write(b.build());
+    await node.store.write(b.build());
   };
 
   beforeAll(async () => {
@@ -76,7 +77,27 @@ describe(`edge node → hub (${usePostgres ? 'PostgreSQL' : 'PGlite'})`, () => {
         uplink: { retryMin: '100ms', retryMax: '800ms', contactEvery: '1s', backfillAfter: '3s', batchItems: 50 },
       },
     });
-    n = await startTestNode({ config });
+    // History from before the site synced: the first start writes it, the second (with sync) sends it.
+    const first = await startTestNode({ config: demo });
+    await writePast(first.node, 150, 40);
+    await first.node.stop();
+    const node = await startEdgeNode({ config, dataDir: first.dataDir, port: 0, host: '127.0.0.1', logger: pino({ level: 'silent' }), seed: 7, tickMs: 200 });
+    n = {
+      node,
+      dataDir: first.dataDir,
+      token: node.adminToken.token,
+      api: (path, init = {}) => {
+        const { json, token: _t, ...rest } = init;
+        const headers = new Headers(rest.headers);
+        headers.set('authorization', `Bearer ${node.adminToken.token}`);
+        if (json !== undefined) headers.set('content-type', 'application/json');
+        return fetch(`${node.url}${path}`, { ...rest, headers, ...(json !== undefined ? { body: JSON.stringify(json), method: rest.method ?? 'POST' } : {}) });
+      },
+      close: async () => {
+        await node.stop();
+        rmSync(first.dataDir, { recursive: true, force: true });
+      },
+    };
   }, 90_000);
 
   afterAll(async () => {
@@ -87,7 +108,6 @@ describe(`edge node → hub (${usePostgres ? 'PostgreSQL' : 'PGlite'})`, () => {
   });
 
   it('enrols itself, syncs rollups, events and health, survives a hub outage and delivers everything exactly once, in order', async () => {
-    await writePast(150, 40);
     await fault();
     await fault();
     // The node enrolled with the one-time token and writes its credential; the hub knows it.
