@@ -74,6 +74,7 @@ describe(`edge node → hub (${usePostgres ? 'PostgreSQL' : 'PGlite'})`, () => {
         rollupDelay: '0ms',
         healthEvery: '1s',
         initialBackfill: '3h',
+        send: { raw: [TAG] },
         uplink: { retryMin: '100ms', retryMax: '800ms', contactEvery: '1s', backfillAfter: '3s', batchItems: 50 },
       },
     });
@@ -157,10 +158,17 @@ describe(`edge node → hub (${usePostgres ? 'PostgreSQL' : 'PGlite'})`, () => {
     expect(hubRollups!['n']).toBe(hubRollups!['d']);
     expect(hubRollups!['n']).toBe(Number(local.rows[0]![0]));
 
+    // Raw samples leave the site only for the released tag, each once.
+    await eventually(async () => n.node.sync!.outbox.stats().streams.raw.items === 0, 30_000);
+    const [raw] = await sql("SELECT count(*)::int AS n, count(DISTINCT seq)::int AS d, count(DISTINCT tag)::int AS tags, min(tag) AS tag FROM site_raw WHERE site_id = 'demo'");
+    expect(raw!['n']).toBeGreaterThan(0);
+    expect(raw!['n']).toBe(raw!['d']);
+    expect(raw!).toMatchObject({ tags: 1, tag: TAG });
+
     // The registry shows the site: contact, applied config, backlog; the status shows the reduction.
     const sites = (await (await fetch(`${hub.url}/api/v1/sites/demo`, { headers: { authorization: `Bearer ${admin}` } })).json()) as Record<string, any>;
     expect(sites['lastContact']).toBeGreaterThan(Date.now() - 60_000);
-    expect(sites['streams'].map((s: { stream: string }) => s.stream).sort()).toEqual(['event', 'health', 'rollup']);
+    expect(sites['streams'].map((s: { stream: string }) => s.stream).sort()).toEqual(['event', 'health', 'raw', 'rollup']);
     const s = await status();
     expect(s.reduction.rawBytes).toBeGreaterThan(0);
     expect(s.sent.wireBytes).toBeGreaterThan(0);
