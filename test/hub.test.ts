@@ -61,6 +61,16 @@ for (const kind of ['pglite', 'postgres'] as const) {
       expect(res.headers.get('access-control-allow-headers')).toMatch(/authorization/);
     });
 
+    it('mints a viewer token that reads but cannot change, and revokes it', async () => {
+      const res = await call('/tokens', { json: { role: 'viewer', name: 'hub page' } });
+      expect(res.status).toBe(201);
+      const { id, token } = (await res.json()) as { id: string; token: string };
+      expect((await call('/analytics/sites', { token })).status).toBe(200);
+      expect((await call('/enrolments', { token, json: {} })).status).toBe(403);
+      expect((await call(`/tokens/${id}`, { method: 'DELETE' })).status).toBe(200);
+      expect((await call('/analytics/sites', { token })).status).toBe(401);
+    });
+
     it('migrates once: a second run (another hub starting) changes nothing', async () => {
       expect(await migrateHub(hub.db)).toEqual([]);
     });

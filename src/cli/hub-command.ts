@@ -108,6 +108,16 @@ export function hubCommand(): Command {
       }),
   );
   hub.addCommand(
+    new Command('token')
+      .description('mint a hub token (printed once): viewer for a Hub page, admin for automation')
+      .addOption(new Option('--role <role>', 'viewer or admin').choices(['viewer', 'admin']).default('viewer'))
+      .option('--name <name>', 'what it is for', 'cli')
+      .addOption(hubUrlOption())
+      .addOption(hubTokenOption())
+      .addOption(hubDataDirOption())
+      .action(async (opts: { role: string; name: string; hub: string; token?: string; dataDir: string }) => print(await hubCall(opts.hub, adminToken(opts), 'POST', '/tokens', { role: opts.role, name: opts.name }))),
+  );
+  hub.addCommand(
     new Command('sites')
       .description('list the sites: last contact, backlog, applied config, health')
       .addOption(hubUrlOption())

@@ -9,6 +9,7 @@ import { hubAuth, type HubEnv } from './hub-auth.js';
 import type { HubDatabase } from './hub-database.js';
 import { sitesRoutes } from './sites-routes.js';
 import { syncRoutes } from './sync-routes.js';
+import { tokensRoutes } from './tokens-routes.js';
 
 export interface HubAppOptions {
   db: HubDatabase;
@@ -28,10 +29,11 @@ export function createHubApp(opts: HubAppOptions): Hono {
     .route('/', syncRoutes(db, { maxBatchBytes: opts.maxBatchBytes ?? 32 * 1024 * 1024 }))
     .route('/', sitesRoutes(db))
     .route('/', fleetRoutes(db, opts.signingKeyPem ? { signingKeyPem: opts.signingKeyPem } : {}))
-    .route('/', analyticsRoutes(db));
+    .route('/', analyticsRoutes(db))
+    .route('/', tokensRoutes(db));
   const app = new Hono();
   // Site dashboards read the hub from their own origin. Bearer tokens only, never cookies, so any origin may ask.
-  app.use('/api/*', cors({ origin: '*', allowHeaders: ['authorization', 'content-type', 'content-encoding', 'idempotency-key'], allowMethods: ['GET', 'POST', 'PUT'], maxAge: 600 }));
+  app.use('/api/*', cors({ origin: '*', allowHeaders: ['authorization', 'content-type', 'content-encoding', 'idempotency-key'], allowMethods: ['GET', 'POST', 'PUT', 'DELETE'], maxAge: 600 }));
   app.get('/healthz', async (c) => {
     try {
       await db.query('SELECT 1');
