@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
+import { spawn } from 'node:child_process';
+import { connect, createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import pg from 'pg';
 import pino from 'pino';
-import { startHub, type Hub } from '../src/hub/index.js';
+import { startHub } from '../src/hub/index.js';
 import { HubClient, Outbox, Uplink, type RollupItem, type SyncBatch } from '../src/sync/index.js';
 import type { Metric } from './metric.js';
 
@@ -28,7 +30,7 @@ async function postgresAnswers(): Promise<boolean> {
 }
 
 /** A hub on a fresh PostgreSQL database when the local server answers (FABRIK_BENCH_PG_URL names another), else on PGlite. */
-async function benchHub(dir: string): Promise<{ hub: Hub; kind: string; credentials(n: number): Promise<string[]>; close(): Promise<void> }> {
+async function benchHub(dir: string): Promise<{ url: string; kind: string; credentials(n: number): Promise<string[]>; close(): Promise<void> }> {
   let databaseUrl: string | undefined;
   let drop: (() => Promise<void>) | undefined;
   const base = process.env['FABRIK_BENCH_PG_URL'] ?? ((await postgresAnswers()) ? 'postgres://postgres@127.0.0.1:5432/test' : undefined);
@@ -48,22 +50,50 @@ async function benchHub(dir: string): Promise<{ hub: Hub; kind: string; credenti
       await c.end();
     };
   }
-  const hub = await startHub({ dataDir: join(dir, 'hub'), port: 0, logger: silent, ...(databaseUrl ? { databaseUrl } : {}) });
-  const adminToken = readFileSync(hub.adminTokenFile!, 'utf8').trim();
+  // On PostgreSQL the hub runs as its own process, as it would beside the sites: its CPU is not the uplink's.
+  let hubUrl: string;
+  let closeHub: () => Promise<void>;
+  let adminToken: string;
+  if (databaseUrl) {
+    adminToken = `fhub_${randomBytes(16).toString('hex')}`;
+    const port = await new Promise<number>((r) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const p = (probe.address() as { port: number }).port;
+        probe.close(() => r(p));
+      });
+    });
+    const child = spawn(process.execPath, [fileURLToPath(new URL('../../bin/fabrik.js', import.meta.url)), 'hub', '--http-port', String(port), '--database-url', databaseUrl, '--data-dir', join(dir, 'hub'), '--log-level', 'error'], { env: { ...process.env, FABRIK_HUB_ADMIN_TOKEN: adminToken }, stdio: 'ignore' });
+    hubUrl = `http://127.0.0.1:${port}`;
+    for (let i = 0; ; i++) {
+      if (await fetch(`${hubUrl}/healthz`).then((r) => r.ok, () => false)) break;
+      if (i > 300) throw new Error('the bench hub did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    closeHub = async () => {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    };
+  } else {
+    const hub = await startHub({ dataDir: join(dir, 'hub'), port: 0, logger: silent });
+    hubUrl = hub.url;
+    adminToken = readFileSync(hub.adminTokenFile!, 'utf8').trim();
+    closeHub = () => hub.close();
+  }
   return {
-    hub,
-    kind: databaseUrl ? 'PostgreSQL' : 'PGlite',
+    url: hubUrl,
+    kind: databaseUrl ? 'PostgreSQL, hub in its own process' : 'PGlite, hub in this process',
     async credentials(n) {
       const out: string[] = [];
       for (let i = 0; i < n; i++) {
-        const res = await fetch(`${hub.url}/api/v1/enrolments`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, body: '{}' });
+        const res = await fetch(`${hubUrl}/api/v1/enrolments`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, body: '{}' });
         const { token } = (await res.json()) as { token: string };
-        out.push((await new HubClient({ url: hub.url }).enrol(token, `site${i}`)).credential);
+        out.push((await new HubClient({ url: hubUrl }).enrol(token, `site${i}`)).credential);
       }
       return out;
     },
     async close() {
-      await hub.close();
+      await closeHub();
       await drop?.();
     },
   };
@@ -90,7 +120,7 @@ export async function benchSync(opts: { quick: boolean; onProgress: (m: string) 
       await outbox.append('rollup', Array.from({ length: Math.min(tags, rows - i) }, (_, t) => rollup(t, bucket)));
     }
     const uplink = new Uplink({
-      outbox, siteId: 'site0', client: async () => new HubClient({ url: h.hub.url, credential: credential! }),
+      outbox, siteId: 'site0', client: async () => new HubClient({ url: h.url, credential: credential! }),
       contact: async () => ({ siteId: 'site0', backlog: {}, appliedConfig: { version: null, sha256: null }, configError: null, models: [], health: null, drops: {}, reduction: null }),
       onDesiredConfig: async () => undefined,
       batchItems: Number(process.env["FABRIK_BENCH_SYNC_BATCH"] ?? 5000), batchBytes: 64 * 1024 * 1024, bandwidth: 0, retryMinMs: 50, retryMaxMs: 1000, contactEveryMs: 3_600_000, backfillAfterMs: 60_000, logger: silent,
@@ -133,7 +163,7 @@ export async function benchSync(opts: { quick: boolean; onProgress: (m: string) 
     const sites = siteCredentials.length;
     const siteTags = opts.quick ? 1000 : 2000;
     const rounds = opts.quick ? 3 : 5;
-    const clients = siteCredentials.map((c) => new HubClient({ url: h.hub.url, credential: c }));
+    const clients = siteCredentials.map((c) => new HubClient({ url: h.url, credential: c }));
     const t1 = performance.now();
     for (let r = 0; r < rounds; r++) {
       opts.onProgress(`sync: ${sites} sites × ${siteTags} tags, round ${r + 1}/${rounds}`);
