@@ -23,6 +23,13 @@ export function idempotencyKey(b: Pick<SyncBatch, 'epoch' | 'stream' | 'firstSeq
   return `${b.epoch}:${b.stream}:${b.firstSeq}-${b.lastSeq}`;
 }
 
+/** A batch encoded and compressed, ready to send. */
+export interface PackedBatch {
+  key: string;
+  body: Buffer;
+  payloadBytes: number;
+}
+
 /** The hub's HTTP API as the site uses it: enrol, send a batch, contact. Bodies are gzip'd JSON. */
 export class HubClient {
   readonly #o: HubClientOptions;
@@ -43,8 +50,18 @@ export class HubClient {
   }
 
   /** Sends one batch; resolves with the hub's acknowledgement (given after its commit) and the bytes that went over the wire. */
-  async sendBatch(batch: SyncBatch): Promise<{ ack: BatchAck; wireBytes: number; payloadBytes: number }> {
-    const res = await this.#post('/api/v1/sync/batches', batch, true, { 'idempotency-key': idempotencyKey(batch) });
+  sendBatch(batch: SyncBatch): Promise<{ ack: BatchAck; wireBytes: number; payloadBytes: number }> {
+    return this.sendPacked(this.pack(batch));
+  }
+
+  /** Encodes and compresses a batch ahead of sending it (the uplink packs the next batch while the hub stores this one). */
+  pack(batch: SyncBatch): PackedBatch {
+    const json = Buffer.from(JSON.stringify(batch), 'utf8');
+    return { key: idempotencyKey(batch), body: gzipSync(json, { level: this.#o.gzipLevel ?? 1 }), payloadBytes: json.length };
+  }
+
+  async sendPacked(p: PackedBatch): Promise<{ ack: BatchAck; wireBytes: number; payloadBytes: number }> {
+    const res = await this.#send('/api/v1/sync/batches', p.body, p.payloadBytes, true, { 'idempotency-key': p.key });
     return { ack: res.body as BatchAck, wireBytes: res.wireBytes, payloadBytes: res.payloadBytes };
   }
 
@@ -52,9 +69,12 @@ export class HubClient {
     return (await this.#post('/api/v1/sync/contact', c, true)).body as ContactReply;
   }
 
-  #post(path: string, body: unknown, auth: boolean, headers: Record<string, string> = {}): Promise<{ body: unknown; wireBytes: number; payloadBytes: number }> {
+  #post(path: string, body: unknown, auth: boolean): Promise<{ body: unknown; wireBytes: number; payloadBytes: number }> {
     const json = Buffer.from(JSON.stringify(body), 'utf8');
-    const gz = gzipSync(json, { level: this.#o.gzipLevel ?? 1 });
+    return this.#send(path, gzipSync(json, { level: this.#o.gzipLevel ?? 1 }), json.length, auth);
+  }
+
+  #send(path: string, gz: Buffer, payloadBytes: number, auth: boolean, headers: Record<string, string> = {}): Promise<{ body: unknown; wireBytes: number; payloadBytes: number }> {
     const url = new URL(path, this.#base);
     if (auth && !this.#o.credential) throw new SyncError(SyncErrorCode.NotEnrolled, 'the site has no hub credential; enrol it first (fabrik hub enrol)');
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -86,7 +106,7 @@ export class HubClient {
             parsed = { error: { code: 'NOT_JSON', message: text.slice(0, 200) } };
           }
           const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) return resolve({ body: parsed, wireBytes: gz.length, payloadBytes: json.length });
+          if (status >= 200 && status < 300) return resolve({ body: parsed, wireBytes: gz.length, payloadBytes });
           const err = (parsed as { error?: { code?: string; message?: string } }).error ?? {};
           const code = err.code === 'SEQUENCE_GAP' ? SyncErrorCode.SequenceGap : status === 401 || status === 403 ? SyncErrorCode.HubRefused : SyncErrorCode.HubUnreachable;
           reject(new SyncError(code, `the hub answered ${status} to ${path}: ${err.message ?? text.slice(0, 200)}`, { status, details: err as Record<string, unknown> }));

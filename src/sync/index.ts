@@ -2,7 +2,7 @@ export * from './wire.js';
 export { SyncError, SyncErrorCode } from './errors.js';
 export { Outbox, type OutboxOptions, type OutboxItem, type StreamStats } from './outbox.js';
 export type { DropCounts } from './outbox-state.js';
-export { HubClient, idempotencyKey, type HubClientOptions } from './hub-client.js';
+export { HubClient, idempotencyKey, type HubClientOptions, type PackedBatch } from './hub-client.js';
 export { syncConfigSchema, type SyncConfig } from './sync-config.js';
 export { Uplink, type UplinkOptions, type UplinkStatus } from './uplink.js';
 export { SyncCollector, type CollectorOptions } from './sync-collector.js';

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { BandwidthCap } from './bandwidth-cap.js';
 import { SyncError, SyncErrorCode } from './errors.js';
-import type { HubClient } from './hub-client.js';
+import type { HubClient, PackedBatch } from './hub-client.js';
 import type { Outbox } from './outbox.js';
 import { retryDelay } from './retry-delay.js';
 import { STREAMS, type ContactReply, type SiteContact, type Stream, type SyncBatch } from './wire.js';
@@ -54,6 +54,8 @@ export class Uplink {
   readonly #recent: { at: number; bytes: number }[] = [];
   /** Per stream: the hub lost items the site no longer has; announce them as dropped. */
   readonly #forceDropped = new Map<Stream, number>();
+  /** The next batch, read and packed while the previous one was on its way. */
+  #ahead: { stream: Stream; firstSeq: number; batch: Promise<{ batch: SyncBatch; packed: PackedBatch } | null> } | null = null;
   #nextContact = 0;
   #running = false;
   #loop: Promise<void> | null = null;
@@ -125,25 +127,21 @@ export class Uplink {
     for (const stream of STREAMS) {
       const done = outbox.doneThrough(stream);
       if (outbox.lastSeq(stream) <= done) continue;
-      const items = await outbox.read(stream, done, this.#o.batchItems, this.#o.batchBytes);
-      if (items.length === 0) continue;
-      const batch: SyncBatch = {
-        siteId: this.#o.siteId,
-        epoch: outbox.epoch,
-        stream,
-        firstSeq: items[0]!.seq,
-        lastSeq: items.at(-1)!.seq,
-        droppedThrough: Math.max(outbox.droppedThrough(stream), this.#forceDropped.get(stream) ?? 0),
-        backfill: this.#now() - items[0]!.at > this.#o.backfillAfterMs,
-        sentAt: this.#now(),
-        items,
-      };
+      const ahead = this.#ahead?.stream === stream && this.#ahead.firstSeq === done + 1 ? this.#ahead : null;
+      this.#ahead = null;
+      const next = (ahead ? await ahead.batch : null) ?? (await this.#pack(client, stream, done));
+      if (!next) continue;
+      const { batch, packed } = next;
       const wait = this.#cap.waitMs(this.#now());
       if (wait > 0) await this.#sleep(wait, false);
+      const sending = client.sendPacked(packed);
+      // While the hub stores this batch, read and pack the next one of the same stream.
+      if (outbox.lastSeq(stream) > batch.lastSeq) this.#ahead = { stream, firstSeq: batch.lastSeq + 1, batch: this.#pack(client, stream, batch.lastSeq).catch(() => null) };
       let sent;
       try {
-        sent = await client.sendBatch(batch);
+        sent = await sending;
       } catch (err) {
+        this.#ahead = null;
         if (err instanceof SyncError && err.code === SyncErrorCode.SequenceGap) {
           // The hub misses items this site already deleted after an acknowledgement (a restored hub database): say so, and go on.
           this.#o.logger.error({ stream, expected: err.details['expected'], from: batch.firstSeq }, 'the hub lost acknowledged items; they are announced as dropped');
@@ -155,13 +153,32 @@ export class Uplink {
       await outbox.ack(stream, Math.min(sent.ack.ackedThrough, batch.lastSeq));
       const s = this.#status.sent;
       s.batches++;
-      s.items += items.length;
+      s.items += batch.items.length;
       s.wireBytes += sent.wireBytes;
       s.payloadBytes += sent.payloadBytes;
       this.#recent.push({ at: this.#now(), bytes: sent.wireBytes });
       return true;
     }
     return false;
+  }
+
+  /** The batch after `afterSeq` of a stream, encoded; null when there is none. */
+  async #pack(client: HubClient, stream: Stream, afterSeq: number): Promise<{ batch: SyncBatch; packed: PackedBatch } | null> {
+    const { outbox } = this.#o;
+    const items = await outbox.read(stream, afterSeq, this.#o.batchItems, this.#o.batchBytes);
+    if (items.length === 0) return null;
+    const batch: SyncBatch = {
+      siteId: this.#o.siteId,
+      epoch: outbox.epoch,
+      stream,
+      firstSeq: items[0]!.seq,
+      lastSeq: items.at(-1)!.seq,
+      droppedThrough: Math.max(outbox.droppedThrough(stream), this.#forceDropped.get(stream) ?? 0),
+      backfill: this.#now() - items[0]!.at > this.#o.backfillAfterMs,
+      sentAt: this.#now(),
+      items,
+    };
+    return { batch, packed: client.pack(batch) };
   }
 
   async #contact(client: HubClient): Promise<void> {
