@@ -11,7 +11,7 @@ const range = z.object({
   limit: z.coerce.number().int().positive().max(100_000).default(10_000),
 });
 
-function window(query: Record<string, string>): z.output<typeof range> & { from: number; to: number } {
+function timeWindow(query: Record<string, string>): z.output<typeof range> & { from: number; to: number } {
   const parsed = range.safeParse(query);
   if (!parsed.success) throw new HubError(HubErrorCode.BadRequest, `bad query: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const to = parsed.data.to ?? Date.now();
@@ -30,7 +30,7 @@ const num = (v: unknown): number | null => (v == null ? null : Number(v));
 export function analyticsRoutes(db: HubDatabase): Hono<HubEnv> {
   return new Hono<HubEnv>()
     .get('/analytics/sites', requireHubRole('viewer'), async (c) => {
-      const w = window(c.req.query());
+      const w = timeWindow(c.req.query());
       const from = new Date(w.from);
       const to = new Date(w.to);
       const counts = await db.query(
@@ -84,7 +84,7 @@ export function analyticsRoutes(db: HubDatabase): Hono<HubEnv> {
       return c.json({ tags: rows.map((r) => ({ tag: r['tag'], assetPath: r['asset_path'], unit: r['unit'], minutes: Number(r['minutes']), newest: new Date(r['newest'] as string).getTime() })) });
     })
     .get('/analytics/sites/:id/rollups', requireHubRole('viewer'), async (c) => {
-      const w = window(c.req.query());
+      const w = timeWindow(c.req.query());
       const params: unknown[] = [c.req.param('id'), new Date(w.from), new Date(w.to), w.limit];
       if (w.tag) params.push(w.tag);
       const rows = (await db.query(
