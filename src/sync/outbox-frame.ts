@@ -28,25 +28,41 @@ export function encodeFrame(frame: Frame): Buffer {
   return out;
 }
 
-/** The frames of a segment's bytes and where the good part ends (anything after it is a torn tail). */
-export function decodeFrames(buf: Buffer): { frames: Frame[]; goodBytes: number } {
-  const frames: Frame[] = [];
+/** Where each intact frame of a segment lies (CRC checked, nothing parsed) and where the good part ends: anything after it is a torn tail. */
+export function scanFrames(buf: Buffer): { spans: { start: number; end: number }[]; goodBytes: number } {
+  const spans: { start: number; end: number }[] = [];
   let at = 0;
   while (at + FRAME_HEADER_BYTES <= buf.length) {
     const len = buf.readUInt32LE(at);
     const end = at + FRAME_HEADER_BYTES + len;
     if (len === 0 || end > buf.length) break;
-    const body = buf.subarray(at + FRAME_HEADER_BYTES, end);
-    if (crc32(body) !== buf.readUInt32LE(at + 4)) break;
-    let parsed: { s: number; t: number; d: unknown[]; m?: unknown };
-    try {
-      parsed = JSON.parse(body.toString('utf8')) as typeof parsed;
-    } catch {
-      break;
-    }
-    if (!Number.isInteger(parsed.s) || !Array.isArray(parsed.d)) break;
-    frames.push({ seq: parsed.s, at: parsed.t, items: parsed.d, ...(parsed.m !== undefined ? { mark: parsed.m } : {}), bytes: end - at });
+    if (crc32(buf.subarray(at + FRAME_HEADER_BYTES, end)) !== buf.readUInt32LE(at + 4)) break;
+    spans.push({ start: at, end });
     at = end;
   }
-  return { frames, goodBytes: at };
+  return { spans, goodBytes: at };
+}
+
+/** Parses one frame found by `scanFrames`; null when its JSON is not a frame (then it and what follows count as torn). */
+export function parseFrame(buf: Buffer, span: { start: number; end: number }): Frame | null {
+  let parsed: { s: number; t: number; d: unknown[]; m?: unknown };
+  try {
+    parsed = JSON.parse(buf.subarray(span.start + FRAME_HEADER_BYTES, span.end).toString('utf8')) as typeof parsed;
+  } catch {
+    return null;
+  }
+  if (!Number.isInteger(parsed.s) || !Array.isArray(parsed.d)) return null;
+  return { seq: parsed.s, at: parsed.t, items: parsed.d, ...(parsed.m !== undefined ? { mark: parsed.m } : {}), bytes: span.end - span.start };
+}
+
+/** The frames of a segment's bytes and where the good part ends. */
+export function decodeFrames(buf: Buffer): { frames: Frame[]; goodBytes: number } {
+  const { spans } = scanFrames(buf);
+  const frames: Frame[] = [];
+  for (const span of spans) {
+    const frame = parseFrame(buf, span);
+    if (!frame) return { frames, goodBytes: span.start };
+    frames.push(frame);
+  }
+  return { frames, goodBytes: spans.at(-1)?.end ?? 0 };
 }

@@ -1,7 +1,8 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { encodeFrame } from './outbox-frame.js';
 import { Outbox, type OutboxOptions } from './outbox.js';
 
 const dirs: string[] = [];
@@ -99,6 +100,25 @@ describe('Outbox', () => {
     expect(box.stats().streams.rollup.items).toBe(0);
     expect(box.stats().streams.rollup.drops.ttl).toBe(32);
     await box.close();
+  });
+
+  it('cuts a torn tail (half a frame, a frame with a bad checksum) and carries on behind the last good frame', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fabrik-outbox-'));
+    dirs.push(dir);
+    const box = await Outbox.open({ dir, maxBytes: 1e9 });
+    await box.append('event', [{ a: 1 }, { a: 2 }]);
+    await box.append('event', [{ a: 3 }]);
+    await box.close();
+    const seg = join(dir, readdirSync(dir).find((n) => n.startsWith('event-'))!);
+    const good = statSync(seg).size;
+    const frame = encodeFrame({ seq: 4, at: 0, items: [{ a: 4 }] });
+    frame.writeUInt8(frame.readUInt8(frame.length - 2) ^ 0xff, frame.length - 2);
+    appendFileSync(seg, Buffer.concat([frame, encodeFrame({ seq: 5, at: 0, items: [{ a: 5 }] }).subarray(0, 7)]));
+    const again = await Outbox.open({ dir, maxBytes: 1e9 });
+    expect(statSync(seg).size).toBe(good);
+    expect((await again.read('event', 0, 10)).map((i) => i.data)).toEqual([{ a: 1 }, { a: 2 }, { a: 3 }]);
+    expect(await again.append('event', [{ a: 4 }])).toEqual({ firstSeq: 4, lastSeq: 4 });
+    await again.close();
   });
 
   it('keeps the producer mark without items', async () => {

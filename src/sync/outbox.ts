@@ -1,7 +1,8 @@
-import { mkdir, open, readdir, readFile, truncate, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SyncError, SyncErrorCode } from './errors.js';
 import { decodeFrames, encodeFrame, type Frame } from './outbox-frame.js';
+import { recoverSegments, type Segment } from './outbox-recovery.js';
 import { readOutboxState, syncDir, writeOutboxState, type DropCounts, type OutboxState } from './outbox-state.js';
 import { STREAMS, type Stream } from './wire.js';
 
@@ -25,15 +26,6 @@ export interface OutboxItem {
   /** Epoch ms it was appended. */
   at: number;
   data: unknown;
-}
-
-interface Segment {
-  path: string;
-  firstSeq: number;
-  lastSeq: number;
-  bytes: number;
-  oldestAt: number;
-  newestAt: number;
 }
 
 interface StreamFiles {
@@ -93,23 +85,7 @@ export class Outbox {
       const files = {} as Record<Stream, StreamFiles>;
       for (const stream of STREAMS) {
         const st = state.streams[stream];
-        const segments: Segment[] = [];
-        for (const name of names.filter((n) => n.startsWith(`${stream}-`))) {
-          const path = join(o.dir, name);
-          const buf = await readFile(path);
-          const { frames, goodBytes } = decodeFrames(buf);
-          if (goodBytes < buf.length) await truncate(path, goodBytes);
-          if (frames.length === 0) {
-            await unlink(path);
-            continue;
-          }
-          const last = frames.at(-1)!;
-          segments.push({ path, firstSeq: frames[0]!.seq, lastSeq: last.seq + last.items.length - 1, bytes: goodBytes, oldestAt: frames[0]!.at, newestAt: last.at });
-          for (const f of frames) {
-            const lastSeq = f.seq + f.items.length - 1;
-            if (f.mark !== undefined && lastSeq > st.markSeq) Object.assign(st, { mark: f.mark, markSeq: lastSeq });
-          }
-        }
+        const segments = await recoverSegments(o.dir, names.filter((n) => n.startsWith(`${stream}-`)), st);
         const nextSeq = Math.max(st.ackedThrough, st.droppedThrough, segments.at(-1)?.lastSeq ?? 0) + 1;
         files[stream] = { segments, active: null, nextSeq, overCap: 0 };
       }
