@@ -6,7 +6,7 @@ import { findWebRoot, startApiServer, type ApiServer, type HealthReport } from '
 import type { DeviceConfig, SiteConfig } from '../config/index.js';
 import { Bus, TagRegistry, type FabrikEvent, type SampleBatch, type Source } from '../core/index.js';
 import { AssetContext, createPipeline, IngestQueue, type Pipeline } from '../pipeline/index.js';
-import { ensureAdminToken, TokenStore, type TlsMaterial, type TrustedKey } from '../security/index.js';
+import { ensureAdminToken, listenerTls, TokenStore, type TlsMaterial, type TrustedKey } from '../security/index.js';
 import { ConfigRollout, ConfigVersions, watchConfigFile, type AppliedVersion, type ConfigWatch } from '../rollout/index.js';
 import { createPlant, type Plant } from '../sim/index.js';
 import { EdgeStore } from '../store/index.js';
@@ -93,10 +93,15 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
   });
   let fabric: Fabric;
   try {
+    const pgHost = config.fabric.pg.host ?? host;
+    // The PostgreSQL endpoint makes the same TLS decision as the API: a network-facing listener without a certificate refuses to start.
+    const pgTls = opts.pgPort !== undefined || config.fabric.pg.port !== undefined
+      ? listenerTls({ listener: 'PostgreSQL endpoint', host: pgHost, mode: config.security.tls, material: security.tlsMaterial }).tls
+      : null;
     fabric = await Fabric.start({
       config: config.fabric, siteId: config.site.id, dataDir, store, latest: fabricLatest(store, tags), tokens,
       queryMaxRows: config.api.queryMaxRows, queryTimeoutMs: config.api.queryTimeout, version: opts.version ?? '0.1.0',
-      logger: logger.child({ part: 'fabric' }), ...(opts.pgPort !== undefined ? { pgPort: opts.pgPort } : {}), pgHost: config.fabric.pg.host ?? host,
+      logger: logger.child({ part: 'fabric' }), ...(opts.pgPort !== undefined ? { pgPort: opts.pgPort } : {}), pgHost, pgTls,
     });
   } catch (err) {
     await store.close();
