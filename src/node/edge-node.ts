@@ -142,7 +142,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
   let supervisor = newSupervisor();
 
   const needsPlant = config.devices.some((d) => d.enabled && d.protocol === 'sim');
-  const plant = opts.plant ?? (needsPlant ? createPlant({ seed: opts.seed ?? 1, startTime: Date.now() }) : undefined);
+  const plant = opts.plant ?? (needsPlant ? createPlant({ seed: opts.seed ?? 1, startTime: Date.now(), lines: simulatedLines(config) }) : undefined);
   const recordEvent = (event: FabrikEvent): void => {
     store.writeEvents([event]).then(
       () => {
@@ -328,4 +328,17 @@ function createSource(device: DeviceConfig, ctx: { tags: TagRegistry; plant: Pla
     default:
       throw new Error(`device "${device.id}": the ${device.protocol} adapter is not available in this build`);
   }
+}
+
+/** How many bottling lines the sim devices read (addresses line1.… to lineN.…), so `fabrik demo --lines N` simulates all of them. */
+function simulatedLines(config: SiteConfig): number {
+  let lines = 1;
+  for (const d of config.devices) {
+    if (d.protocol !== 'sim') continue;
+    for (const t of d.tags) {
+      const m = /^line(\d+)\./.exec(t.address ?? '');
+      if (m) lines = Math.max(lines, Number(m[1]));
+    }
+  }
+  return lines;
 }
