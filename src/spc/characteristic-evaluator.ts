@@ -29,6 +29,8 @@ export interface PointEvent {
   violations: readonly Violation[];
   /** EWMA beyond its limits or CUSUM beyond H; zone rules do not apply to these autocorrelated statistics. */
   signal?: 'upper' | 'lower' | 'both';
+  /** CUSUM only: the upper and lower cumulative sums C⁺ and C⁻ after this point. */
+  cusum?: { upper: number; lower: number };
   /** Range, standard deviation or moving range of this point, and whether it is beyond its limits. */
   secondary?: { value: number; outOfLimits: boolean };
 }
@@ -73,6 +75,19 @@ export class CharacteristicEvaluator {
   /** Limits in force, once established. */
   get limits(): ChartLimits | undefined {
     return this.current;
+  }
+
+  /**
+   * Monitors against these limits from the next point on (an engineer's limits,
+   * or limits restored after a restart); a phase I study in progress ends.
+   */
+  adopt(limits: ChartLimits): void {
+    this.establish(limits);
+  }
+
+  /** Points plotted so far (baseline points included). */
+  get points(): number {
+    return this.index;
   }
 
   /** Missing values skipped so far. */
@@ -196,6 +211,7 @@ export class CharacteristicEvaluator {
       point.lcl = -H;
       const up = this.cPlus > H;
       const down = this.cMinus > H;
+      point.cusum = { upper: this.cPlus, lower: this.cMinus };
       if (up || down) point.signal = up && down ? 'both' : up ? 'upper' : 'lower';
     } else {
       point.violations = this.engine!.push(value, pl.sigma);
