@@ -58,6 +58,8 @@ export class CharacteristicEvaluator {
   private current: ChartLimits | undefined;
   private engine: RuleEngine | undefined;
   private index = 0;
+  /** Point index of the rule engine's first point: its indices count from when the limits were set. */
+  private engineOffset = 0;
   private prevValue = Number.NaN; // for moving ranges
   private ewmaZ = 0;
   private ewmaDecay = 1;
@@ -178,6 +180,7 @@ export class CharacteristicEvaluator {
 
   private establish(l: ChartLimits): void {
     this.current = l;
+    this.engineOffset = this.index;
     this.engine = new RuleEngine({ center: l.center, sigma: pointLimits(l, l.n).sigma }, this.c.rules);
     this.ewmaZ = this.c.chart === 'ewma' ? l.center : 0;
     this.ewmaDecay = 1;
@@ -214,7 +217,8 @@ export class CharacteristicEvaluator {
       point.cusum = { upper: this.cPlus, lower: this.cMinus };
       if (up || down) point.signal = up && down ? 'both' : up ? 'upper' : 'lower';
     } else {
-      point.violations = this.engine!.push(value, pl.sigma);
+      const fired = this.engine!.push(value, pl.sigma);
+      point.violations = fired.length === 0 || this.engineOffset === 0 ? fired : fired.map((v) => ({ ...v, index: v.index + this.engineOffset, points: v.points.map((i) => i + this.engineOffset) }));
     }
     if (secondary !== undefined && l.secondary) {
       point.secondary = { value: secondary, outOfLimits: secondary > l.secondary.ucl || secondary < l.secondary.lcl };

@@ -36,9 +36,13 @@ export interface ChartView {
   subgroups: { plotted: number; incomplete: number };
 }
 
-/** Replays stored samples through a fresh evaluator of `c`; `limits` fixed up front, or phase I over everything. */
-export function replay(c: Characteristic, samples: readonly StoredSample[], limits?: ChartLimits): { points: PointEvent[]; limits?: ChartLimits; incomplete: Subgroup[] } {
-  const evaluator = new CharacteristicEvaluator(limits ? c : { ...c, baseline: { mode: 'phase1', subgroups: Number.MAX_SAFE_INTEGER } });
+/**
+ * Replays stored samples through a fresh evaluator of `c`: judged against
+ * `limits`, or as a phase I study whose limits are fixed after `phase1` points
+ * (never, when unset: every point is a baseline point).
+ */
+export function replay(c: Characteristic, samples: readonly StoredSample[], limits?: ChartLimits, phase1 = Number.MAX_SAFE_INTEGER): { points: PointEvent[]; limits?: ChartLimits; incomplete: Subgroup[] } {
+  const evaluator = new CharacteristicEvaluator(limits ? c : { ...c, baseline: { mode: 'phase1', subgroups: phase1 } });
   if (limits) evaluator.adopt(limits);
   const points: PointEvent[] = [];
   const incomplete: Subgroup[] = [];
@@ -75,7 +79,7 @@ export function replay(c: Characteristic, samples: readonly StoredSample[], limi
 export function studyLimits(c: Characteristic, samples: readonly StoredSample[]): ChartLimits | undefined {
   const count = replay(c, samples).points.length;
   if (count < 2) return undefined;
-  return replay({ ...c, baseline: { mode: 'phase1', subgroups: count } }, samples).limits;
+  return replay(c, samples, undefined, count).limits;
 }
 
 /**
