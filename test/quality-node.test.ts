@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -6,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSiteConfig, type SiteConfig } from '../src/config/index.js';
 import { startEdgeNode, type EdgeNode } from '../src/node/edge-node.js';
 import { demoSiteConfig } from '../src/sim/index.js';
+import { webhookSchema } from '../src/notify/index.js';
 import { eventually } from './edge-node-fixture.js';
 
 // A real node on the demo plant: a fault injected through the sim API must end
@@ -51,8 +54,24 @@ describe('SPC and alarms in a running node', () => {
   };
   const events = async (kind: string) => (await api<{ events: EventJson[] }>(`/api/v1/events?kind=${kind}`)).body.events;
 
-  beforeAll(start, 60_000);
+  // A real webhook receiver: violations and alarms are posted to it.
+  const posted: { kind: string; payload: Record<string, unknown> }[] = [];
+  let receiver: Server;
+  beforeAll(async () => {
+    receiver = createServer((req, res) => {
+      let text = '';
+      req.on('data', (c: Buffer) => (text += c.toString()));
+      req.on('end', () => {
+        posted.push(JSON.parse(text) as (typeof posted)[number]);
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    config.notify.webhooks = [webhookSchema.parse({ url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/fabrik`, kinds: ['spc.violation', 'alarm.*'] })];
+    await start();
+  }, 60_000);
   afterAll(async () => {
+    receiver?.close();
     await node?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -89,6 +108,7 @@ describe('SPC and alarms in a running node', () => {
 
     const alarm = await eventually(async () => (await api<{ alarms: { id: string; active: boolean; acknowledged: boolean; priority: string }[] }>('/api/v1/alarms?state=unacked')).body.alarms.find((a) => a.id === ALARM), 60_000, 250);
     expect(alarm).toMatchObject({ active: true, acknowledged: false, priority: 'low' });
+    await eventually(async () => posted.some((p) => p.kind === 'spc.violation') && posted.some((p) => p.kind === 'alarm.active' && p.payload['alarm'] === ALARM), 15_000, 200);
   }, 150_000);
 
   it('lets an operator acknowledge with a comment, refuses a viewer, and audits and journals the acknowledgement', async () => {

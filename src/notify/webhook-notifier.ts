@@ -78,10 +78,9 @@ export class WebhookNotifier {
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0 && !this.closed) {
-      const event = this.queue[0]!;
-      await this.deliver(event);
-      if (this.queue[0] === event) this.queue.shift();
+      const event = this.queue.shift()!;
       this.stats.queued = this.queue.length;
+      await this.deliver(event);
     }
   }
 
