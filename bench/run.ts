@@ -11,6 +11,7 @@ import { benchPipeline } from './pipeline-bench.js';
 import { benchStore } from './store-bench.js';
 import { benchFabric } from './fabric-bench.js';
 import { benchSecurity } from './security-bench.js';
+import { benchNodeAlarmLatency, benchSpcLatency, benchSpcThroughput } from './spc-bench.js';
 
 // `npm run bench` — every figure with its target, as a table and as JSON.
 // FABRIK_BENCH=quick shrinks every size for a smoke run; the default is the issue's sizes.
@@ -73,6 +74,12 @@ await section('inference-quality', async () => ({
 }));
 
 await section('security', () => benchSecurity({ quick, onProgress: progress }));
+
+await section('spc', async () => ({
+  ...benchSpcThroughput({ characteristics: 1000, samples: quick ? 2_000_000 : 20_000_000 }),
+  ...(await benchSpcLatency({ seconds: quick ? 3 : 15 })),
+  ...(await benchNodeAlarmLatency({ faults: quick ? 5 : 20, progress })),
+}));
 
 const rows = Object.entries(results).map(([name, m]) => ({ name, value: m.value, unit: m.unit, target: m.target }));
 const w = (k: 'name' | 'unit' | 'target') => Math.max(k.length, ...rows.map((r) => r[k].length));

@@ -19,6 +19,7 @@ import { SampleWriter } from './sample-writer.js';
 import { openNodeSecurity, type TlsFiles } from './node-security.js';
 import { reconfigureSources } from './reconfigure.js';
 import { simControl } from './sim-control.js';
+import { startQuality, type QualityRuntime } from './quality-wiring.js';
 import { Supervisor } from './supervisor.js';
 import { defineConfiguredTags } from './tag-definitions.js';
 
@@ -65,6 +66,8 @@ export interface EdgeNode {
   pgPort: number | undefined;
   /** Detectors, models and cameras, when inference started. */
   inference?: InferenceRuntime;
+  /** Live SPC, alarms and notifications. */
+  quality: QualityRuntime;
   /** Signed-config rollout: applied version, apply(). */
   rollout: ConfigRollout;
   /** The node's certificate for other listeners (PG wire, MQTT, uplink), null without one. */
@@ -164,6 +167,9 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
     logger.error({ err: inferenceError }, 'inference could not start; the node runs without it');
   }
 
+  // SPC and alarms restore their state from the store before the first sample arrives.
+  const quality = await startQuality({ config, store, bus, tags, recordEvent, logger: logger.child({ part: 'quality' }), tickMs: opts.tickMs ?? 1000 });
+
   const addSources = (cfg: SiteConfig, to: Supervisor): void => {
     for (const device of cfg.devices) {
       if (!device.enabled) continue;
@@ -211,7 +217,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
 
   let ready = false;
   const health = (): HealthReport => {
-    const components = { store: store.health(), ...supervisor.health(), ...inference?.health(), ...(inferenceError ? { inference: { state: 'down' as const, since: Date.now(), message: inferenceError } } : {}) };
+    const components = { store: store.health(), ...supervisor.health(), ...inference?.health(), ...quality.health(), ...(inferenceError ? { inference: { state: 'down' as const, since: Date.now(), message: inferenceError } } : {}) };
     if (writer.failures > 0) components.store = { ...components.store, state: 'degraded', message: `${writer.failures} failed writes in a row; retrying` };
     const states = Object.values(components).map((c) => c.state);
     const status = components.store.state === 'down' ? 'down' : states.every((s) => s === 'up') ? 'ok' : 'degraded';
@@ -240,6 +246,8 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
         ...(plant ? { sim: simControl(plant) } : {}),
         storeStats: () => ({ ...store.stats() }),
         ...(inference ? { inference } : {}),
+        ...(quality.spc ? { spc: quality.spc } : {}),
+        ...(quality.alarms ? { alarms: quality.alarms } : {}),
         logger,
         config: apiConfig,
         security: {
@@ -258,6 +266,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
     await inference?.stop();
     await supervisor.stop();
     await writer.drain();
+    await quality.stop();
     await fabric.stop();
     await store.close();
     await tokens.close();
@@ -291,6 +300,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
       const last = pipeline.tick(Date.now());
       if (last.length > 0) queue.push(last);
       await writer.drain();
+      await quality.stop();
       await api.close();
       await fabric.stop();
       await store.close();
@@ -311,6 +321,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
     queue,
     adminToken,
     rollout,
+    quality,
     tlsMaterial: security.tlsMaterial,
     fabric,
     pgPort: fabric.pgPort,

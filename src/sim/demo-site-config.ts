@@ -1,5 +1,6 @@
 import type { SiteConfigInput } from '../config/index.js';
 import { demoInferenceConfig } from './camera-demo-inference.js';
+import { demoAlarmsConfig, demoSpcConfig } from './demo-quality-config.js';
 import { Plant } from './plant.js';
 import type { SignalInfo } from './signal.js';
 
@@ -55,6 +56,8 @@ export function demoSiteConfig(options: DemoSiteOptions = {}): SiteConfigInput {
     ],
     kpi: { lines: lineKpis(options.lines ?? 1) },
     inference: demoInferenceConfig(),
+    spc: demoSpcConfig(),
+    alarms: demoAlarmsConfig(),
     // The demo is a lab on localhost: plain-text HTTP by explicit choice (see README, Security).
     security: { tls: 'off' },
   };

@@ -233,7 +233,8 @@ describe.runIf(browserTestsEnabled)('dashboard in a real browser', () => {
     const c = chars.find((x) => x.tag === 'cnc1.lathe.part_diameter') ?? chars[0]!;
     const page = await open(engineer);
     await page.goto(`${node.url}/#/spc/${encodeURIComponent(c.id)}?range=1h`);
-    await page.locator('section.control-chart .uplot').first().waitFor({ timeout: 60_000 });
+    // The lathe makes a part every 8 s: the first chart (trial limits need 2 subgroups of 5) comes about 80 s after the node starts.
+    await page.locator('section.control-chart .uplot').first().waitFor({ timeout: 150_000 });
     const chart = await node.api<{ charts: { ucl: number; lcl: number }[] }>(`/api/v1/spc/${encodeURIComponent(c.id)}/chart`);
     const limits = chart.body.charts[0]!;
     const fault = await node.api('/api/v1/sim/faults', { token: engineer, body: { signal: c.tag, type: 'step', magnitude: 3 * Math.max(limits.ucl - limits.lcl, 1e-6), durationMs: 180_000 } });
@@ -241,7 +242,7 @@ describe.runIf(browserTestsEnabled)('dashboard in a real browser', () => {
     await page.locator('table.violations tr[data-rule]').first().waitFor({ timeout: 120_000 });
     await page.locator('section.control-chart:not([data-violations="0"])').first().waitFor({ timeout: 30_000 });
     await screenshot(page, 'spc');
-  }, 180_000);
+  }, 300_000);
 
   it('acknowledges an alarm with a comment (when the node runs alarms)', async (ctx) => {
     const probe = await node.api<{ alarms: { id: string; acknowledged: boolean }[] }>('/api/v1/alarms?state=unacked');
