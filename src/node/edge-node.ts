@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createSimSource } from '../adapters/sim/index.js';
+import { createModbusSource } from '../adapters/modbus/index.js';
 import { findWebRoot, startApiServer, type ApiServer, type HealthReport } from '../api/index.js';
 import type { DeviceConfig, SiteConfig } from '../config/index.js';
 import { Bus, TagRegistry, type FabrikEvent, type SampleBatch, type Source } from '../core/index.js';
@@ -162,7 +163,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
   const addSources = (cfg: SiteConfig, to: Supervisor): void => {
     for (const device of cfg.devices) {
       if (!device.enabled) continue;
-      to.add(device.id, () => createSource(device, { tags, plant }));
+      to.add(device.id, () => createSource(device, { tags, plant, logger: logger.child({ part: 'adapter', device: device.id }) }));
     }
   };
   addSources(config, supervisor);
@@ -315,11 +316,13 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
   };
 }
 
-function createSource(device: DeviceConfig, ctx: { tags: TagRegistry; plant: Plant | undefined }): Source {
+function createSource(device: DeviceConfig, ctx: { tags: TagRegistry; plant: Plant | undefined; logger?: Logger }): Source {
   switch (device.protocol) {
     case 'sim':
       if (!ctx.plant) throw new Error(`device "${device.id}" uses the simulator, but this node runs none`);
       return createSimSource({ device, tags: ctx.tags, plant: ctx.plant });
+    case 'modbus':
+      return createModbusSource({ device, tags: ctx.tags, ...(ctx.logger ? { logger: ctx.logger } : {}) });
     default:
       throw new Error(`device "${device.id}": the ${device.protocol} adapter is not available in this build`);
   }
