@@ -20,8 +20,12 @@ export class ModbusRegisterBank {
   readonly #words = { holding: new Uint16Array(65536), input: new Uint16Array(65536) };
   readonly #bits = { coil: new Uint8Array(65536), discrete: new Uint8Array(65536) };
   readonly #defined: Record<ModbusArea, Uint8Array> = { holding: new Uint8Array(65536), input: new Uint8Array(65536), coil: new Uint8Array(65536), discrete: new Uint8Array(65536) };
-  /** Called after a client wrote holding registers or a coil. */
-  onWrite: ((area: 'holding' | 'coil', address: number) => void) | null = null;
+  /**
+   * Called when a client writes, after the new content is in place; a throw
+   * (e.g. ModbusSimException 3 for a value out of range) restores the old
+   * content and becomes the exception response.
+   */
+  onWrite: ((area: 'holding' | 'coil', address: number, count: number) => void) | null = null;
 
   /** Stores `value` as `type` at `address`, defining the registers it occupies. */
   set(area: ModbusArea, address: number, value: number, type: ModbusValueType = 'uint16', order: ModbusOrder = 'ABCD'): void {
@@ -57,16 +61,30 @@ export class ModbusRegisterBank {
     return this.#bits[area][address] === 1;
   }
 
-  writeWord(address: number, value: number): void {
-    this.#check('holding', address, 1);
-    this.#words.holding[address] = value & 0xffff;
-    this.onWrite?.('holding', address);
+  /** A client's write of holding registers (function 6 or 16). */
+  writeWords(address: number, values: readonly number[]): void {
+    this.#check('holding', address, values.length);
+    const before = this.#words.holding.slice(address, address + values.length);
+    values.forEach((v, i) => (this.#words.holding[address + i] = v & 0xffff));
+    try {
+      this.onWrite?.('holding', address, values.length);
+    } catch (err) {
+      this.#words.holding.set(before, address);
+      throw err;
+    }
   }
 
+  /** A client's write of a coil (function 5). */
   writeCoil(address: number, on: boolean): void {
     this.#check('coil', address, 1);
+    const before = this.#bits.coil[address]!;
     this.#bits.coil[address] = on ? 1 : 0;
-    this.onWrite?.('coil', address);
+    try {
+      this.onWrite?.('coil', address, 1);
+    } catch (err) {
+      this.#bits.coil[address] = before;
+      throw err;
+    }
   }
 
   #check(area: ModbusArea, address: number, count: number): void {

@@ -61,7 +61,9 @@ export async function startModbusSimServer(opts: ModbusSimServerOptions): Promis
     getInputRegister: (addr: number, id: number, done: Done<number>) => answer(id, done, (b) => b.readWords('input', addr, 1)[0]!),
     getCoil: (addr: number, id: number, done: Done<boolean>) => answer(id, done, (b) => b.readBit('coil', addr)),
     getDiscreteInput: (addr: number, id: number, done: Done<boolean>) => answer(id, done, (b) => b.readBit('discrete', addr)),
-    setRegister: (addr: number, value: number, id: number, done: Done<void>) => answer(id, done, (b) => b.writeWord(addr, value)),
+    setRegister: (addr: number, value: number, id: number, done: Done<void>) => answer(id, done, (b) => b.writeWords(addr, [value])),
+    // One call per function-16 request, so a float is never seen half-written.
+    setRegisterArray: (addr: number, values: number[], id: number, done: Done<void>) => answer(id, done, (b) => b.writeWords(addr, values)),
     setCoil: (addr: number, value: boolean, id: number, done: Done<void>) => answer(id, done, (b) => b.writeCoil(addr, value)),
   };
   for (let attempt = 0; ; attempt++) {
