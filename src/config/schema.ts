@@ -11,6 +11,8 @@ import { kpiConfigIssues, kpiSchema } from '../kpi/kpi-schema.js';
 // The schema file itself, not inference/index.ts: the index brings the ONNX and image runtime, which loading a config must not pay for.
 import { inferenceConfigSchema } from '../inference/inference-config.js';
 import { securitySchema } from '../security/security-schema.js';
+// The schema file itself, not broker/index.ts: loading a config must not load mqtt.js and aedes.
+import { mqttSiteSchema } from '../broker/broker-config.js';
 
 export * from './primitives.js';
 export * from './tag-binding.js';
@@ -147,6 +149,7 @@ export const siteConfigSchema = z
     kpi: kpiSchema.default({ lines: [] }).describe('Line KPIs (throughput, scrap, OEE): which state tag and counters each line has.'),
     inference: inferenceConfigSchema.default(() => inferenceConfigSchema.parse({})).describe('AI at the edge: anomaly detectors, ONNX models, inspection cameras.'),
     security: securitySchema.prefault({}),
+    mqtt: mqttSiteSchema.default({}).describe('The embedded MQTT broker and publishing to the unified namespace (UNS).'),
   })
   .strict()
   .superRefine((cfg, ctx) => {
