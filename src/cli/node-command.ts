@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
 import { createLogger } from '../node/logger.js';
 import type { EdgeNode, EdgeNodeOptions } from '../node/edge-node.js';
 import { demoSiteConfig } from '../sim/index.js';
-import { dataDirOption, hostOption, httpPortOption, logLevelOption, parsePositiveInt, pgPortOption, webRootOption } from './options.js';
+import { parsePort, dataDirOption, hostOption, httpPortOption, logLevelOption, mqttPortOption, parsePositiveInt, pgPortOption, webRootOption } from './options.js';
 
 const DEMO_CONFIG = fileURLToPath(new URL('../../../examples/demo-site.yaml', import.meta.url));
 
@@ -25,6 +25,7 @@ interface RunOpts {
   tlsCert?: string;
   tlsKey?: string;
   tlsCa?: string;
+  mqttPort?: string;
 }
 
 const tlsOptions = (cmd: Command): Command =>
@@ -43,14 +44,28 @@ export function demoCommand(): Command {
     .addOption(new Option('--lines <n>', 'number of bottling lines to simulate').default(1).argParser(parsePositiveInt))
     .addOption(webRootOption())
     .addOption(new Option('--tls', 'serve HTTPS/WSS: creates a demo CA and certificate in the data dir on first use').env('FABRIK_DEMO_TLS'))
+    .addOption(new Option('--no-protocols', 'feed every machine in-process instead of over Modbus TCP and Sparkplug B').env('FABRIK_DEMO_IN_PROCESS'))
+    .addOption(new Option('--mqtt-port <port>', 'port of the embedded MQTT broker (default 1883, or a free one when taken)').env('FABRIK_MQTT_PORT').argParser(parsePort))
+    .addOption(new Option('--modbus-port <port>', 'port of the simulated Modbus TCP server (default: a free one)').env('FABRIK_MODBUS_PORT').argParser(parsePort))
     .addOption(logLevelOption())
-    .action(async (opts: RunOpts & { lines: number; tls?: boolean }) => {
-      const config = opts.lines === 1 ? loadSiteConfig(DEMO_CONFIG) : parseSiteConfig(demoSiteConfig({ lines: opts.lines }));
+    .action(async (opts: RunOpts & { lines: number; tls?: boolean; protocols: boolean; modbusPort?: string }) => {
+      let config = opts.lines === 1 ? loadSiteConfig(DEMO_CONFIG) : parseSiteConfig(demoSiteConfig({ lines: opts.lines }));
       if (opts.tls) {
         await ensureDemoCertificate(resolve(opts.dataDir), opts.host);
         config.security.tls = 'required';
       }
-      await runNode(config, opts, 'demo site');
+      if (!opts.protocols) return runNode(config, opts, 'demo site');
+      // The plant on real sockets: Modbus TCP server, and a Sparkplug edge node on the node's own broker.
+      const { startDemoPeers } = await import('../sim/demo-peers.js');
+      const peers = await startDemoPeers({ config, seed: opts.seed ?? 42, lines: opts.lines, ...(opts.modbusPort !== undefined ? { modbusPort: Number(opts.modbusPort) } : {}), ...(opts.mqttPort !== undefined ? { mqttPort: Number(opts.mqttPort) } : {}) });
+      config = peers.config;
+      await runNode(config, { ...opts, mqttPort: String(peers.brokerPort) }, 'demo site', { plant: peers.plant }, async (node) => {
+        await peers.startSparkplug();
+        return [
+          `  modbus tcp       ${peers.modbusUrl} (filler, utilities; map: fabrik sim modbus-map)`,
+          `  sparkplug b      line1.capper via ${node.mqtt.broker?.url ?? ''} (group fabrik-demo, edge node sim-edge)`,
+        ];
+      });
     });
 }
 
@@ -63,6 +78,7 @@ export function nodeCommand(): Command {
     .addOption(hostOption())
     .addOption(new Option('--seed <n>', 'seed of the simulator, for sim devices').env('FABRIK_SEED').default(1).argParser(parsePositiveInt))
     .addOption(pgPortOption())
+    .addOption(mqttPortOption())
     .addOption(webRootOption())
     .addOption(new Option('--watch-config', 'GitOps: apply the --config file whenever it changes (a mounted ConfigMap)').env('FABRIK_WATCH_CONFIG'))
     .addOption(new Option('--watch-interval <ms>', 'how often the watched file is checked').env('FABRIK_WATCH_INTERVAL').default(5000).argParser(parsePositiveInt))
@@ -93,7 +109,7 @@ async function ensureDemoCertificate(dataDir: string, host: string): Promise<voi
   await writeSecretFile(p.key, leaf.keyPem);
 }
 
-async function runNode(config: SiteConfig, opts: RunOpts, what: string, extra: Partial<EdgeNodeOptions> = {}): Promise<void> {
+async function runNode(config: SiteConfig, opts: RunOpts, what: string, extra: Partial<EdgeNodeOptions> = {}, afterStart?: (node: EdgeNode) => Promise<string[]>): Promise<void> {
   const logger = createLogger({ level: opts.logLevel });
   const dataDir = resolve(opts.dataDir);
   // Loaded here, not at the top: every other command (query, config, token...) starts without the node's dependencies.
@@ -103,6 +119,7 @@ async function runNode(config: SiteConfig, opts: RunOpts, what: string, extra: P
     config, dataDir, host: opts.host, port: Number(opts.httpPort), logger, tls, ...extra,
     ...(opts.seed ? { seed: opts.seed } : {}),
     ...(opts.pgPort !== undefined ? { pgPort: Number(opts.pgPort) } : {}),
+    ...(opts.mqttPort !== undefined ? { mqttPort: Number(opts.mqttPort) } : {}),
     ...(opts.webRoot ? { webRoot: resolve(opts.webRoot) } : {}),
   });
   const out = process.stdout;
@@ -111,6 +128,8 @@ async function runNode(config: SiteConfig, opts: RunOpts, what: string, extra: P
   out.write(`  data directory   ${dataDir}\n`);
   out.write(`  admin token      ${node.adminToken.path}${node.adminToken.created ? ' (new)' : ''}\n`);
   if (node.pgPort !== undefined) out.write(`  postgres         postgres://fabrik@${opts.host}:${node.pgPort}/${config.site.id} (password: an API token; database "site" queries every node)\n`);
+  if (node.mqtt.broker) out.write(`  mqtt broker      ${node.mqtt.broker.url}${node.mqtt.uns ? ' (UNS: topic = asset path)' : ''}\n`);
+  for (const line of (await afterStart?.(node)) ?? []) out.write(`${line}\n`);
   if (node.url.startsWith('https')) out.write(`  TLS              site CA ${tlsPaths(dataDir).caCert} (clients: FABRIK_CA=<that file>)\n`);
   out.write(`  try              npx fabrik query --data-dir ${opts.dataDir} --url ${node.url} "select count(*) from samples"\n`);
   out.write('Stop with Ctrl-C (SIGTERM drains and flushes first).\n\n');

@@ -2,6 +2,9 @@ import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createSimSource } from '../adapters/sim/index.js';
+import { createModbusSource } from '../adapters/modbus/index.js';
+import { createMqttSource } from '../adapters/mqtt/index.js';
+import { startSiteMqtt, type SiteMqtt } from './site-mqtt.js';
 import { findWebRoot, startApiServer, type ApiServer, type HealthReport } from '../api/index.js';
 import type { DeviceConfig, SiteConfig } from '../config/index.js';
 import { Bus, TagRegistry, type FabrikEvent, type SampleBatch, type Source } from '../core/index.js';
@@ -49,6 +52,8 @@ export interface EdgeNodeOptions {
   sourceStartTimeoutMs?: number;
   /** A file whose content becomes the password of user "admin" when the node has no users yet. */
   bootstrapAdminPasswordFile?: string;
+  /** Port of the embedded MQTT broker (overrides mqtt.broker.port and turns the broker on; 0 picks a free one). */
+  mqttPort?: number;
 }
 
 export interface EdgeNode {
@@ -72,6 +77,8 @@ export interface EdgeNode {
   rollout: ConfigRollout;
   /** The node's certificate for other listeners (PG wire, MQTT, uplink), null without one. */
   tlsMaterial: TlsMaterial | null;
+  /** The embedded MQTT broker and UNS publisher, when the config or --mqtt-port asks for them. */
+  mqtt: SiteMqtt;
   health(): HealthReport;
   /** Stops sources, stores what is queued, closes the store and the API. */
   stop(): Promise<void>;
@@ -169,11 +176,24 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
 
   // SPC and alarms restore their state from the store before the first sample arrives.
   const quality = await startQuality({ config, store, bus, tags, recordEvent, logger: logger.child({ part: 'quality' }), tickMs: opts.tickMs ?? 1000 });
+  let siteMqtt: SiteMqtt;
+  try {
+    siteMqtt = await startSiteMqtt({ config: config.mqtt, tags, bus, logger: logger.child({ part: 'mqtt' }), ...(opts.mqttPort !== undefined ? { port: opts.mqttPort } : {}) });
+  } catch (err) {
+    await quality.stop();
+    await inference?.stop();
+    await writer.drain();
+    await fabric.stop();
+    await store.close();
+    await tokens.close();
+    await security.close();
+    throw err;
+  }
 
   const addSources = (cfg: SiteConfig, to: Supervisor): void => {
     for (const device of cfg.devices) {
       if (!device.enabled) continue;
-      to.add(device.id, () => createSource(device, { tags, plant }));
+      to.add(device.id, () => createSource(device, { tags, plant, logger: logger.child({ part: 'adapter', device: device.id }) }));
     }
   };
   addSources(config, supervisor);
@@ -217,7 +237,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
 
   let ready = false;
   const health = (): HealthReport => {
-    const components = { store: store.health(), ...supervisor.health(), ...inference?.health(), ...quality.health(), ...(inferenceError ? { inference: { state: 'down' as const, since: Date.now(), message: inferenceError } } : {}) };
+    const components = { store: store.health(), ...supervisor.health(), ...siteMqtt.health(), ...inference?.health(), ...quality.health(), ...(inferenceError ? { inference: { state: 'down' as const, since: Date.now(), message: inferenceError } } : {}) };
     if (writer.failures > 0) components.store = { ...components.store, state: 'degraded', message: `${writer.failures} failed writes in a row; retrying` };
     const states = Object.values(components).map((c) => c.state);
     const status = components.store.state === 'down' ? 'down' : states.every((s) => s === 'up') ? 'ok' : 'degraded';
@@ -265,6 +285,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
     clearInterval(tick);
     await inference?.stop();
     await supervisor.stop();
+    await siteMqtt.close();
     await writer.drain();
     await quality.stop();
     await fabric.stop();
@@ -301,6 +322,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
       if (last.length > 0) queue.push(last);
       await writer.drain();
       await quality.stop();
+      await siteMqtt.close();
       await api.close();
       await fabric.stop();
       await store.close();
@@ -323,6 +345,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
     rollout,
     quality,
     tlsMaterial: security.tlsMaterial,
+    mqtt: siteMqtt,
     fabric,
     pgPort: fabric.pgPort,
     ...(inference ? { inference } : {}),
@@ -331,11 +354,15 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
   };
 }
 
-function createSource(device: DeviceConfig, ctx: { tags: TagRegistry; plant: Plant | undefined }): Source {
+function createSource(device: DeviceConfig, ctx: { tags: TagRegistry; plant: Plant | undefined; logger?: Logger }): Source {
   switch (device.protocol) {
     case 'sim':
       if (!ctx.plant) throw new Error(`device "${device.id}" uses the simulator, but this node runs none`);
       return createSimSource({ device, tags: ctx.tags, plant: ctx.plant });
+    case 'mqtt':
+      return createMqttSource({ device, tags: ctx.tags, ...(ctx.logger ? { logger: ctx.logger } : {}) });
+    case 'modbus':
+      return createModbusSource({ device, tags: ctx.tags, ...(ctx.logger ? { logger: ctx.logger } : {}) });
     default:
       throw new Error(`device "${device.id}": the ${device.protocol} adapter is not available in this build`);
   }

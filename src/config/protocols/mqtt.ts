@@ -64,3 +64,4 @@ export const mqttDeviceSchema = z
 export type MqttDeviceConfig = z.output<typeof mqttDeviceSchema>;
 export type MqttOptions = z.output<typeof mqttOptionsSchema>;
 export type MqttTagBinding = z.output<typeof mqttTagBindingSchema>;
+export type MqttDeviceInput = z.input<typeof mqttDeviceSchema>;

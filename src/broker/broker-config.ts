@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+/**
+ * `mqtt:` in the site config: the node's own MQTT broker and what it
+ * publishes to the site's unified namespace (UNS).
+ */
+export const mqttSiteSchema = z
+  .object({
+    broker: z
+      .object({
+        host: z.string().default('127.0.0.1').describe('Address the embedded broker listens on; 0.0.0.0 for devices on the plant network.'),
+        port: z.number().int().min(0).max(65535).default(1883).describe('MQTT port (0 picks a free one); `--mqtt-port` overrides it.'),
+      })
+      .strict()
+      .optional()
+      .describe('Run an embedded MQTT broker (aedes) in the node, so devices and other apps have a broker without installing one.'),
+    uns: z
+      .object({
+        url: z.string().regex(/^(mqtts?|wss?):\/\/[^\s]+$/).optional().describe('Broker to publish to; default the embedded broker.'),
+        prefix: z.string().regex(/^[^#+]*$/, 'no wildcards in a topic prefix').default('').describe('Topic prefix before the asset path, e.g. "uns/".'),
+        samples: z.boolean().default(true).describe('Publish each stored sample to <prefix><asset path>/<point>.'),
+        events: z.boolean().default(true).describe('Publish each event to <prefix><asset path>/events/<kind>.'),
+        retain: z.boolean().default(true).describe('Retain the latest value per topic, so a new subscriber sees the current state at once.'),
+        qos: z.union([z.literal(0), z.literal(1)]).default(0),
+      })
+      .strict()
+      .optional()
+      .describe('Publish contextualised tag values and events to the unified namespace (topic = asset path).'),
+  })
+  .strict();
+
+export type MqttSiteConfig = z.output<typeof mqttSiteSchema>;

@@ -1,0 +1,43 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { loadSiteConfig } from '../src/config/index.js';
+import { Quality } from '../src/core/index.js';
+import { startEdgeNode } from '../src/node/edge-node.js';
+import { startDemoPeers } from '../src/sim/demo-peers.js';
+import { DEMO_CONFIG, eventually } from './edge-node-fixture.js';
+
+describe('the demo over real sockets', () => {
+  it('reads the filler and utilities over Modbus TCP and the capper over Sparkplug B through the embedded broker, and publishes the UNS', async () => {
+    const peers = await startDemoPeers({ config: loadSiteConfig(DEMO_CONFIG), seed: 7, mqttPort: 0 });
+    const protocols = Object.fromEntries(peers.config.devices.map((d) => [d.id, d.protocol]));
+    expect(protocols).toMatchObject({ 'line1-filler': 'modbus', 'utilities-compressor1': 'modbus', 'utilities-chiller1': 'modbus', 'utilities-power': 'modbus', 'sparkplug-sim-edge': 'mqtt', line1: 'sim' });
+    const dataDir = mkdtempSync(join(tmpdir(), 'fabrik-demo-protocols-'));
+    const node = await startEdgeNode({ config: peers.config, plant: peers.plant, dataDir, port: 0, logger: pino({ level: 'silent' }), webRoot: false, tickMs: 200 });
+    try {
+      expect(node.mqtt.broker?.port).toBe(peers.brokerPort);
+      const sub = await mqtt.connectAsync(node.mqtt.broker!.url);
+      const uns = new Map<string, { value: unknown; quality: string }>();
+      sub.on('message', (topic, payload) => uns.set(topic, JSON.parse(payload.toString())));
+      await sub.subscribeAsync('acme/demo/#');
+      await peers.startSparkplug();
+      const latest = (id: string) => node.store.latest(node.tags.index(id)!);
+      await eventually(async () => ['line1.filler.product_temp', 'utilities.compressor1.pressure', 'line1.capper.state', 'line1.labeller.state'].every((id) => latest(id)?.quality === Quality.Good), 30_000);
+      // A counter travels as int32 and arrives as a whole number.
+      expect(Number.isInteger(latest('line1.filler.bottles')!.value)).toBe(true);
+      const health = node.health().components;
+      expect(health['line1-filler']?.state).toBe('up');
+      expect(health['sparkplug-sim-edge']?.state).toBe('up');
+      await eventually(async () => uns.has('acme/demo/bottling/line1/filler/product_temp') && uns.has('acme/demo/bottling/line1/capper/state'), 30_000);
+      expect(uns.get('acme/demo/bottling/line1/filler/product_temp')).toMatchObject({ quality: 'good' });
+      await sub.endAsync();
+    } finally {
+      await node.stop();
+      await peers.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
