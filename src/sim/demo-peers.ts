@@ -17,7 +17,7 @@ export interface DemoPeers {
 }
 
 /** `port` when it is free, else a free one: the demo must start even where a broker already has 1883. */
-async function portOrFree(host: string, port: number): Promise<number> {
+export async function portOrFree(host: string, port: number): Promise<number> {
   const tryListen = (p: number): Promise<number | null> =>
     new Promise((resolve) => {
       const s = createServer();

@@ -37,7 +37,7 @@ function QueryPage() {
   const editor = useRef<HTMLTextAreaElement>(null);
   // A node with peers can run the query on every edge node of the site and merge the answers.
   const peers = useResource<FabricPeers>('/api/v1/fabric/peers', { refreshMs: 30_000 });
-  const siteNodes = peers.data ? peers.data.peers.length : 0;
+  const siteNodes = peers.data ? peers.data.peers.filter((p) => p.state !== 'self').length : 0;
   const [wholeSite, setWholeSite] = useState(false);
   const scope = wholeSite && siteNodes > 0 ? ('site' as const) : undefined;
 
