@@ -114,7 +114,9 @@ export class PeerDirectory {
       peer.latencyMs = performance.now() - started;
       return peer;
     } catch (err) {
-      if (peer.state !== 'down') this.#logger?.warn({ peer: peer.client.url, err: errorMessage(err) }, 'fabric peer not answering');
+      // A peer that has never answered is usually still starting (the nodes of a site start in any order): only a lost peer is a warning.
+      if (peer.state === 'up') this.#logger?.warn({ peer: peer.client.url, err: errorMessage(err) }, 'fabric peer stopped answering');
+      else if (peer.state === 'unknown') this.#logger?.info({ peer: peer.client.url, err: errorMessage(err) }, 'fabric peer not answering yet; asking again');
       peer.state = peer.state === 'self' ? 'self' : 'down';
       peer.error = errorMessage(err);
       throw err;
