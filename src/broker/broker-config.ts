@@ -10,6 +10,10 @@ export const mqttSiteSchema = z
       .object({
         host: z.string().default('127.0.0.1').describe('Address the embedded broker listens on; 0.0.0.0 for devices on the plant network.'),
         port: z.number().int().min(0).max(65535).default(1883).describe('MQTT port (0 picks a free one); `--mqtt-port` overrides it.'),
+        auth: z
+          .enum(['token', 'none'])
+          .default('token')
+          .describe('token: clients log in with an API token as password (any user name); none: anyone who reaches the port may connect (a lab on loopback).'),
       })
       .strict()
       .optional()

@@ -168,7 +168,10 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
 
   let siteMqtt: SiteMqtt;
   try {
-    siteMqtt = await startSiteMqtt({ config: config.mqtt, tags, bus, logger: logger.child({ part: 'mqtt' }), ...(opts.mqttPort !== undefined ? { port: opts.mqttPort } : {}) });
+    siteMqtt = await startSiteMqtt({
+      config: config.mqtt, tags, bus, logger: logger.child({ part: 'mqtt' }), tokens, tlsMode: config.security.tls, tlsMaterial: security.tlsMaterial,
+      ...(opts.mqttPort !== undefined ? { port: opts.mqttPort } : {}),
+    });
   } catch (err) {
     await inference?.stop();
     await writer.drain();

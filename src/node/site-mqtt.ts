@@ -1,6 +1,11 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import { startEmbeddedBroker, UnsPublisher, type EmbeddedBroker, type MqttSiteConfig } from '../broker/index.js';
 import { FabrikError, type Bus, type ComponentHealth, type TagRegistry } from '../core/index.js';
+import { listenerTls, type TlsMaterial, type TlsMode } from '../security/index.js';
+
+/** The node's own clients (the UNS publisher) log in to its broker with this user and a per-start secret. */
+const NODE_USER = 'fabrik-node';
 
 /** The node's MQTT parts: the embedded broker and the UNS publisher, each optional. */
 export interface SiteMqtt {
@@ -15,23 +20,43 @@ export interface SiteMqtt {
  * one line naming the port and the flag; UNS without a broker to publish to
  * is a config error.
  */
-export async function startSiteMqtt(opts: { config: MqttSiteConfig; port?: number; tags: TagRegistry; bus: Bus; logger: Logger }): Promise<SiteMqtt> {
+export async function startSiteMqtt(opts: {
+  config: MqttSiteConfig;
+  port?: number;
+  tags: TagRegistry;
+  bus: Bus;
+  logger: Logger;
+  /** Verifies API tokens presented as MQTT passwords (auth: token). */
+  tokens: { verify(token: string): unknown };
+  /** The site's TLS policy and the node's certificate: the broker follows them like every listener. */
+  tlsMode: TlsMode;
+  tlsMaterial: TlsMaterial | null;
+}): Promise<SiteMqtt> {
   const { config, logger } = opts;
+  const nodeSecret = randomBytes(24).toString('base64url');
+  const isNodeSecret = (p: string): boolean => p.length === nodeSecret.length && timingSafeEqual(Buffer.from(p), Buffer.from(nodeSecret));
   let broker: EmbeddedBroker | undefined;
   const wantBroker = config.broker !== undefined || opts.port !== undefined;
   const startedAt = Date.now();
   if (wantBroker) {
     const host = config.broker?.host ?? '127.0.0.1';
     const port = opts.port ?? config.broker?.port ?? 1883;
+    const auth = config.broker?.auth ?? 'token';
+    const tls = listenerTls({ listener: 'MQTT broker', host, mode: opts.tlsMode, material: opts.tlsMaterial });
     try {
-      broker = await startEmbeddedBroker({ host, port });
+      broker = await startEmbeddedBroker({
+        host,
+        port,
+        tls: tls.tls,
+        ...(auth === 'token' ? { authenticate: (user, password) => password !== undefined && ((user === NODE_USER && isNodeSecret(password)) || opts.tokens.verify(password) !== null) } : {}),
+      });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
         throw new FabrikError('MQTT_PORT_IN_USE', `MQTT port ${port} on ${host} is already in use (another broker?); pick another with --mqtt-port <port> or mqtt.broker.port`, { cause: err });
       }
       throw err;
     }
-    logger.info({ url: broker.url }, 'embedded MQTT broker listening');
+    logger.info({ url: broker.url, auth, tls: tls.reason }, 'embedded MQTT broker listening');
   }
   let uns: UnsPublisher | undefined;
   if (config.uns) {
@@ -40,7 +65,24 @@ export async function startSiteMqtt(opts: { config: MqttSiteConfig; port?: numbe
       await broker?.close();
       throw new FabrikError('MQTT_BAD_CONFIG', 'mqtt.uns needs a broker: set mqtt.uns.url, or run the embedded one with mqtt.broker (or --mqtt-port)');
     }
-    uns = new UnsPublisher({ config: config.uns, url, tags: opts.tags, bus: opts.bus, logger });
+    const own = !config.uns.url && broker;
+    uns = new UnsPublisher({
+      config: config.uns,
+      url,
+      tags: opts.tags,
+      bus: opts.bus,
+      logger,
+      ...(own
+        ? {
+            connect: {
+              username: NODE_USER,
+              password: nodeSecret,
+              // Our own listener in this process: trust its CA, not its host name (the certificate may not list loopback).
+              ...(broker!.tls ? { ca: opts.tlsMaterial?.ca ?? opts.tlsMaterial?.cert, checkServerIdentity: () => undefined } : {}),
+            },
+          }
+        : {}),
+    });
   }
   return {
     broker,

@@ -54,6 +54,8 @@ class MqttSource implements Source {
   #closed = false;
   #connected = false;
   #markedDisconnected = false;
+  /** Why the last connection attempt failed, kept so "closed; reconnecting" still says why. */
+  #lastError: string | undefined;
   #health: ComponentHealth;
   #messages = 0;
   #samples = 0;
@@ -85,6 +87,7 @@ class MqttSource implements Source {
     this.#client = mqtt.connect(o.url, brokerConnectOptions(o, device.id, options.env));
     this.#client.on('connect', () => {
       this.#connected = true;
+      this.#lastError = undefined;
       this.#markedDisconnected = false;
       this.#client.subscribe(this.#subscriptions, { qos: o.qos }, (err) => {
         if (err) this.#setHealth('degraded', `subscribing to ${this.#subscriptions.join(', ')} failed: ${err.message}`);
@@ -93,7 +96,10 @@ class MqttSource implements Source {
     });
     this.#client.on('close', () => this.#lost('connection to the broker closed; reconnecting'));
     this.#client.on('offline', () => this.#lost('broker offline; reconnecting'));
-    this.#client.on('error', (err) => this.#setHealth(this.#connected ? 'degraded' : 'down', `${o.url}: ${err.message}`));
+    this.#client.on('error', (err) => {
+      this.#lastError = `${o.url}: ${err.message}`;
+      this.#setHealth(this.#connected ? 'degraded' : 'down', this.#lastError);
+    });
     this.#client.on('message', (topic, payload) => this.#message(topic, payload));
   }
 
@@ -185,7 +191,7 @@ class MqttSource implements Source {
   #lost(message: string): void {
     if (this.#closed) return;
     this.#connected = false;
-    this.#setHealth('down', message);
+    this.#setHealth('down', this.#lastError ? `${message} (${this.#lastError})` : message);
     if (this.#markedDisconnected) return;
     this.#markedDisconnected = true;
     const now = this.#now();
