@@ -43,7 +43,9 @@ describe('the demo over real sockets', () => {
 
   it('runs the broker with API-token login by default: anonymous clients are refused, a token is accepted, and the UNS still flows', async () => {
     const demo = loadSiteConfig(DEMO_CONFIG);
-    const config = parseSiteConfig({ ...demo, mqtt: { broker: { port: 0 }, uns: { prefix: 'uns/' } } });
+    // Plus a PLC nobody answers for: its faults must show in /metrics.
+    const dead = { id: 'dead-plc', protocol: 'modbus', options: { host: '127.0.0.1', port: 1, reconnectDelay: '100ms' }, tags: [{ id: 'dead.value', asset: 'acme/demo/utilities/power', address: 'hr:0' }] };
+    const config = parseSiteConfig({ ...demo, devices: [...demo.devices, dead], mqtt: { broker: { port: 0 }, uns: { prefix: 'uns/' } } });
     const dataDir = mkdtempSync(join(tmpdir(), 'fabrik-broker-auth-'));
     const node = await startEdgeNode({ config, dataDir, port: 0, logger: pino({ level: 'silent' }), webRoot: false, tickMs: 200, seed: 3 });
     try {
@@ -55,6 +57,9 @@ describe('the demo over real sockets', () => {
       await sub.subscribeAsync('uns/#');
       await eventually(async () => topics.has('uns/acme/demo/bottling/line1/filler/product_temp'), 30_000);
       expect(node.health().components['uns']?.state).toBe('up');
+      expect(node.health().components['dead-plc']?.state).toBe('down');
+      const metrics = await (await fetch(`${node.url}/metrics`)).text();
+      expect(metrics).toMatch(/fabrik_adapter_faults\{device="dead-plc",cause="connection"\} [1-9]/);
       await sub.endAsync();
     } finally {
       await node.stop();

@@ -56,7 +56,7 @@ export function demoCommand(): Command {
       }
       if (!opts.protocols) return runNode(config, opts, 'demo site');
       // The plant on real sockets: Modbus TCP server, and a Sparkplug edge node on the node's own broker.
-      const { startDemoPeers } = await import('../sim/demo-peers.js');
+      const { startDemoPeers } = await import('../sim/protocols.js');
       const peers = await startDemoPeers({ config, seed: opts.seed ?? 42, lines: opts.lines, ...(opts.modbusPort !== undefined ? { modbusPort: Number(opts.modbusPort) } : {}), ...(opts.mqttPort !== undefined ? { mqttPort: Number(opts.mqttPort) } : {}) });
       config = peers.config;
       await runNode(config, { ...opts, mqttPort: String(peers.brokerPort) }, 'demo site', { plant: peers.plant }, async (node) => {

@@ -18,6 +18,7 @@ import { fabricLatest, fileSourceFolders } from './fabric-wiring.js';
 import { startInference, type InferenceRuntime } from '../inference/index.js';
 import { createIngestMetrics } from './ingest-metrics.js';
 import { trackDrops } from './drop-metrics.js';
+import { trackAdapterFaults } from './adapter-metrics.js';
 import { SampleWriter } from './sample-writer.js';
 import { openNodeSecurity, type TlsFiles } from './node-security.js';
 import { reconfigureSources } from './reconfigure.js';
@@ -142,6 +143,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
       },
     });
   let supervisor = newSupervisor();
+  trackAdapterFaults(metrics, () => supervisor.health());
 
   const needsPlant = config.devices.some((d) => d.enabled && d.protocol === 'sim');
   const plant = opts.plant ?? (needsPlant ? createPlant({ seed: opts.seed ?? 1, startTime: Date.now() }) : undefined);
