@@ -14,6 +14,10 @@ export const mqttSiteSchema = z
           .enum(['token', 'none'])
           .default('token')
           .describe('token: clients log in with an API token as password (any user name); none: anyone who reaches the port may connect (a lab on loopback).'),
+        tls: z
+          .enum(['site', 'off'])
+          .default('site')
+          .describe('site: TLS as security.tls says for every listener; off: plain MQTT, accepted on loopback only.'),
       })
       .strict()
       .optional()

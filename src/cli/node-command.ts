@@ -122,6 +122,8 @@ async function runNode(config: SiteConfig, opts: RunOpts, what: string, extra: P
     ...(opts.mqttPort !== undefined ? { mqttPort: Number(opts.mqttPort) } : {}),
     ...(opts.webRoot ? { webRoot: resolve(opts.webRoot) } : {}),
   });
+  // Whatever starts after the node (the demo's Sparkplug edge node) is up before the banner, so the banner prints in one go.
+  const extraLines = (await afterStart?.(node)) ?? [];
   const out = process.stdout;
   out.write(`\nFabrik ${what} "${config.site.id}" is running (${node.tags.size} tags)\n`);
   out.write(`  dashboard & API  ${node.url}/\n`);
@@ -129,7 +131,7 @@ async function runNode(config: SiteConfig, opts: RunOpts, what: string, extra: P
   out.write(`  admin token      ${node.adminToken.path}${node.adminToken.created ? ' (new)' : ''}\n`);
   if (node.pgPort !== undefined) out.write(`  postgres         postgres://fabrik@${opts.host}:${node.pgPort}/${config.site.id} (password: an API token; database "site" queries every node)\n`);
   if (node.mqtt.broker) out.write(`  mqtt broker      ${node.mqtt.broker.url}${node.mqtt.uns ? ' (UNS: topic = asset path)' : ''}\n`);
-  for (const line of (await afterStart?.(node)) ?? []) out.write(`${line}\n`);
+  for (const line of extraLines) out.write(`${line}\n`);
   if (node.url.startsWith('https')) out.write(`  TLS              site CA ${tlsPaths(dataDir).caCert} (clients: FABRIK_CA=<that file>)\n`);
   out.write(`  try              npx fabrik query --data-dir ${opts.dataDir} --url ${node.url} "select count(*) from samples"\n`);
   out.write('Stop with Ctrl-C (SIGTERM drains and flushes first).\n\n');

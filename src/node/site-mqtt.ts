@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import { startEmbeddedBroker, UnsPublisher, type EmbeddedBroker, type MqttSiteConfig } from '../broker/index.js';
 import { FabrikError, type Bus, type ComponentHealth, type TagRegistry } from '../core/index.js';
-import { listenerTls, type TlsMaterial, type TlsMode } from '../security/index.js';
+import { isLoopback, listenerTls, type TlsMaterial, type TlsMode } from '../security/index.js';
 
 /** The node's own clients (the UNS publisher) log in to its broker with this user and a per-start secret. */
 const NODE_USER = 'fabrik-node';
@@ -42,7 +42,10 @@ export async function startSiteMqtt(opts: {
     const host = config.broker?.host ?? '127.0.0.1';
     const port = opts.port ?? config.broker?.port ?? 1883;
     const auth = config.broker?.auth ?? 'token';
-    const tls = listenerTls({ listener: 'MQTT broker', host, mode: opts.tlsMode, material: opts.tlsMaterial });
+    if (config.broker?.tls === 'off' && !isLoopback(host)) {
+      throw new FabrikError('MQTT_BAD_CONFIG', `mqtt.broker.tls: off is for loopback only, but the broker would listen on ${host}; use tls: site with the node's certificate (fabrik init)`);
+    }
+    const tls = config.broker?.tls === 'off' ? { tls: null, reason: 'mqtt.broker.tls is off (loopback lab)' } : listenerTls({ listener: 'MQTT broker', host, mode: opts.tlsMode, material: opts.tlsMaterial });
     try {
       broker = await startEmbeddedBroker({
         host,
