@@ -8,6 +8,7 @@ import { ModbusLink } from './modbus-link.js';
 import { planReads, type PlannedRead } from './read-planner.js';
 import { decodeRegisters, encodeRegisters, REGISTER_WIDTH, registerBit } from './register-codec.js';
 import { fromEngineering, toEngineering } from './raw-scale.js';
+import { PollLateness } from './poll-lateness.js';
 
 export interface ModbusSourceOptions {
   /** A device of the site config with protocol "modbus". */
@@ -68,6 +69,7 @@ class ModbusSource implements Source, TagWriter {
   #reconnects = 0;
   #requests = 0;
   #samples = 0;
+  readonly #lateness = new PollLateness();
   #markedDisconnected = false;
 
   constructor(device: ModbusDeviceConfig, options: ModbusSourceOptions) {
@@ -128,6 +130,7 @@ class ModbusSource implements Source, TagWriter {
         const wait = group.due - this.#now();
         if (wait > 0) await this.#sleep(wait);
         if (this.#closed) return;
+        this.#lateness.record(this.#now() - group.due);
         const batch = await this.#poll(group);
         // Due times stay on a fixed grid; a poll that overran skips the missed slots instead of bursting.
         const now = this.#now();
@@ -161,6 +164,7 @@ class ModbusSource implements Source, TagWriter {
         requests: this.#requests,
         samples: this.#samples,
         reconnects: this.#reconnects,
+        pollLateMs: this.#lateness.summary(),
         faults: Object.fromEntries(this.#causes),
       },
     };
