@@ -5,8 +5,10 @@ import { mqttSiteSchema } from '../src/broker/index.js';
 import { batchFromSamples, Bus, Quality, TagRegistry } from '../src/core/index.js';
 import { startSiteMqtt } from '../src/node/site-mqtt.js';
 import { createSiteCa, issueCertificate } from '../src/security/index.js';
+import { peerEnabled, PEERS } from './peers.js';
 
 const logger = pino({ level: 'silent' });
+const mosquitto = await peerEnabled('mosquitto');
 const tokens = { verify: (t: string) => (t === 'viewer-token' ? { name: 'v', role: 'viewer' } : null) };
 
 describe("the node's broker and UNS follow the site's security", () => {
@@ -49,5 +51,29 @@ describe("the node's broker and UNS follow the site's security", () => {
     await expect(startSiteMqtt({ ...base, config: mqttSiteSchema.parse({ broker: { host: '0.0.0.0', port: 0, tls: 'off' } }), tlsMode: 'auto' })).rejects.toThrow(/loopback only/);
     await expect(startSiteMqtt({ ...base, config: mqttSiteSchema.parse({ broker: { host: '0.0.0.0', port: 0 } }), tlsMode: 'auto' })).rejects.toThrow(/without TLS.*fabrik init/);
     await expect(startSiteMqtt({ ...base, config: mqttSiteSchema.parse({ uns: {} }), tlsMode: 'auto' })).rejects.toThrow(/mqtt.uns needs a broker/);
+  });
+
+  it.runIf(mosquitto)('publishes the UNS to an external broker (Mosquitto) without running its own', async () => {
+    const tags = new TagRegistry();
+    const t = tags.define({ id: 'l1.flow', assetPath: 'acme/p9/l1/m1', point: 'flow', dataType: 'number', unit: 'L/min', description: '', retentionClass: 'standard', source: 'x', writable: false });
+    const bus = new Bus();
+    const url = `mqtt://${PEERS.mosquitto.host}:${PEERS.mosquitto.port}`;
+    const prefix = `fabrik-test-${process.pid}/`;
+    const site = await startSiteMqtt({ config: mqttSiteSchema.parse({ uns: { url, prefix, retain: false } }), tags, bus, logger, tokens, tlsMode: 'auto', tlsMaterial: null });
+    const sub = await mqtt.connectAsync(url);
+    try {
+      expect(site.broker).toBeUndefined();
+      const got: string[] = [];
+      sub.on('message', (topic) => got.push(topic));
+      await sub.subscribeAsync(`${prefix}#`);
+      const end = Date.now() + 15_000;
+      while (site.uns!.health().state !== 'up' && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      bus.publish('samples', batchFromSamples([{ tag: t, ts: 1, value: 120, quality: Quality.Good }]));
+      while (got.length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      expect(got).toEqual([`${prefix}acme/p9/l1/m1/flow`]);
+    } finally {
+      await sub.endAsync();
+      await site.close();
+    }
   });
 });

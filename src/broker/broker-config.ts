@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mqttTlsSchema } from '../config/protocols/mqtt.js';
 
 /**
  * `mqtt:` in the site config: the node's own MQTT broker and what it
@@ -25,6 +26,10 @@ export const mqttSiteSchema = z
     uns: z
       .object({
         url: z.string().regex(/^(mqtts?|wss?):\/\/[^\s]+$/).optional().describe('Broker to publish to; default the embedded broker.'),
+        username: z.string().optional().describe('For `url`: user name at that broker.'),
+        passwordFile: z.string().min(1).optional().describe('For `url`: file holding the password (never put a password in the config).'),
+        passwordEnv: z.string().min(1).optional().describe('For `url`: environment variable holding the password.'),
+        tls: mqttTlsSchema.optional().describe('For an mqtts:// `url`: CA, client certificate and key files.'),
         prefix: z.string().regex(/^[^#+]*$/, 'no wildcards in a topic prefix').default('').describe('Topic prefix before the asset path, e.g. "uns/".'),
         samples: z.boolean().default(true).describe('Publish each stored sample to <prefix><asset path>/<point>.'),
         events: z.boolean().default(true).describe('Publish each event to <prefix><asset path>/events/<kind>.'),

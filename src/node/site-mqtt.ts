@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
+import { brokerConnectOptions } from '../adapters/mqtt/index.js';
 import { startEmbeddedBroker, UnsPublisher, type EmbeddedBroker, type MqttSiteConfig } from '../broker/index.js';
 import { FabrikError, type Bus, type ComponentHealth, type TagRegistry } from '../core/index.js';
 import { isLoopback, listenerTls, type TlsMaterial, type TlsMode } from '../security/index.js';
@@ -69,12 +70,16 @@ export async function startSiteMqtt(opts: {
       throw new FabrikError('MQTT_BAD_CONFIG', 'mqtt.uns needs a broker: set mqtt.uns.url, or run the embedded one with mqtt.broker (or --mqtt-port)');
     }
     const own = !config.uns.url && broker;
+    const external = config.uns.url
+      ? brokerConnectOptions({ url: config.uns.url, mode: 'json', maxPayloadBytes: 1, qos: 0, ...pick(config.uns, ['username', 'passwordFile', 'passwordEnv', 'tls']) }, 'uns')
+      : undefined;
     uns = new UnsPublisher({
       config: config.uns,
       url,
       tags: opts.tags,
       bus: opts.bus,
       logger,
+      ...(external ? { connect: { username: external.username, password: external.password, ca: external.ca, cert: external.cert, key: external.key, ...(external.rejectUnauthorized !== undefined ? { rejectUnauthorized: external.rejectUnauthorized } : {}) } } : {}),
       ...(own
         ? {
             connect: {
@@ -101,4 +106,11 @@ export async function startSiteMqtt(opts: {
       await broker?.close();
     },
   };
+}
+
+/** The keys of `o` that are set (exactOptionalPropertyTypes-friendly). */
+function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out;
 }

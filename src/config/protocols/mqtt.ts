@@ -51,6 +51,17 @@ export const mqttTagBindingSchema = tagBindingSchema
   })
   .strict();
 
+/** Why `pattern` is not an MQTT subscription filter, or null when it is one. */
+function topicFilterProblem(pattern: string): string | null {
+  const levels = pattern.split('/');
+  for (let i = 0; i < levels.length; i++) {
+    const level = levels[i]!;
+    if (level.includes('#') && (level !== '#' || i !== levels.length - 1)) return '"#" must be a whole level and the last one';
+    if (level.includes('+') && level !== '+') return '"+" must be a whole level, e.g. "plant/+/temp"';
+  }
+  return null;
+}
+
 /** mqtt devices: a broker connection carrying JSON payloads or Sparkplug B. */
 export const mqttDeviceSchema = z
   .object({
@@ -59,7 +70,20 @@ export const mqttDeviceSchema = z
     options: mqttOptionsSchema,
     tags: z.array(mqttTagBindingSchema).default([]),
   })
-  .strict();
+  .strict()
+  .superRefine((d, ctx) => {
+    d.tags.forEach((t, i) => {
+      const path = ['tags', i, 'address'];
+      if (d.options.mode === 'json') {
+        const problem = topicFilterProblem(t.address);
+        if (problem) ctx.addIssue({ code: 'custom', path, message: `topic pattern "${t.address}": ${problem}` });
+      } else if (/[+#]/.test(t.address) || t.address.split('/').length < 2 || t.address.split('/').some((p) => p === '')) {
+        ctx.addIssue({ code: 'custom', path, message: `a Sparkplug tag address is "<edgeNodeId>/<deviceId>/<metric>" or "<edgeNodeId>/<metric>" without wildcards; got "${t.address}"` });
+      } else if (t.field || t.timestampField) {
+        ctx.addIssue({ code: 'custom', path: ['tags', i, 'field'], message: 'field and timestampField select into JSON payloads; Sparkplug metrics carry their own value and time' });
+      }
+    });
+  });
 
 export type MqttDeviceConfig = z.output<typeof mqttDeviceSchema>;
 export type MqttOptions = z.output<typeof mqttOptionsSchema>;
