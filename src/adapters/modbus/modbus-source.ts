@@ -71,6 +71,7 @@ class ModbusSource implements Source, TagWriter {
   #samples = 0;
   readonly #lateness = new PollLateness();
   #markedDisconnected = false;
+  #everConnected = false;
 
   constructor(device: ModbusDeviceConfig, options: ModbusSourceOptions) {
     this.name = `modbus:${device.id}`;
@@ -105,7 +106,8 @@ class ModbusSource implements Source, TagWriter {
         if (!this.#link.open) {
           try {
             await this.#link.connect();
-            if (attempt > 0 || this.#markedDisconnected) this.#reconnects++;
+            if (this.#everConnected) this.#reconnects++;
+            this.#everConnected = true;
             attempt = 0;
             this.#markedDisconnected = false;
             const start = this.#now();
@@ -118,7 +120,9 @@ class ModbusSource implements Source, TagWriter {
             const marker = this.#disconnectedMarker();
             if (marker) yield marker;
             const o = this.#device.options;
-            await this.#sleep(Math.min(o.maxReconnectDelay, o.reconnectDelay * 2 ** attempt++));
+            // Jittered, so many devices behind one gateway do not reconnect in lock step.
+            const ceiling = Math.min(o.maxReconnectDelay, o.reconnectDelay * 2 ** attempt++);
+            await this.#sleep(ceiling / 2 + (Math.random() * ceiling) / 2);
             continue;
           }
         }
@@ -222,16 +226,24 @@ class ModbusSource implements Source, TagWriter {
           r--;
           continue;
         }
-        const quality = result instanceof ModbusExceptionError ? exceptionQuality(result.exception) : result instanceof ModbusError && result.code === 'MODBUS_TIMEOUT' ? Quality.BadCommFailure : Quality.BadNotConnected;
+        const timeout = result instanceof ModbusError && result.code === 'MODBUS_TIMEOUT';
+        if (!(result instanceof ModbusExceptionError) && !timeout) {
+          // The connection is gone: every tag of the device gets its marker, once per outage.
+          this.#link.close();
+          this.#setHealth('down', result.message);
+          const marker = this.#disconnectedMarker();
+          if (marker) for (let k = 0; k < marker.length; k++) out.pushFrom(marker, k);
+          return out.build();
+        }
+        const quality = timeout ? Quality.BadCommFailure : exceptionQuality((result as ModbusExceptionError).exception);
         for (const i of read.items) {
           const b = group.bindings[i]!;
           out.push(b.tag, arrival, b.last, quality, arrival);
         }
         bad += read.items.length;
-        if (!(result instanceof ModbusExceptionError)) {
-          // A timeout can leave a late answer on the wire and a lost socket must be redone: start over.
+        if (timeout) {
+          // A device that stopped answering may sit behind a half-open socket: connect afresh.
           this.#link.close();
-          if (quality === Quality.BadNotConnected) this.#markedDisconnected = true;
           this.#setHealth('down', result.message);
         }
         continue;
