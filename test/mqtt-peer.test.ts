@@ -141,6 +141,24 @@ describe.each(brokers)('MQTT against $name', (broker) => {
     await c.done;
   });
 
+  it('announces itself as a Sparkplug primary host: STATE online while connected, offline when it leaves', async () => {
+    const hostId = `fabrik-host-${randomUUID().slice(0, 8)}`;
+    const { device, tags } = deviceOf({ id: 'host1', protocol: 'mqtt', options: { url: broker.url(), mode: 'sparkplug', sparkplug: { groupId: 'g-host', hostId } }, tags: [] });
+    const watcher = await mqtt.connectAsync(broker.url());
+    const states: { online: boolean }[] = [];
+    watcher.on('message', (_t, payload) => payload.length > 0 && states.push(JSON.parse(payload.toString())));
+    await watcher.subscribeAsync(`spBv1.0/STATE/${hostId}`);
+    const source = createMqttSource({ device, tags });
+    const c = collect(source, tags);
+    await until('online', () => states.at(-1)?.online === true);
+    await source.close();
+    await c.done;
+    await until('offline', () => states.at(-1)?.online === false);
+    // Leave no retained state behind on a shared broker.
+    await watcher.publishAsync(`spBv1.0/STATE/${hostId}`, '', { retain: true });
+    await watcher.endAsync();
+  });
+
   it('publishes contextualised samples and events to the UNS (topic = asset path)', async () => {
     const prefix = `fabrik-test/${randomUUID().slice(0, 8)}/`;
     const tags = new TagRegistry();

@@ -84,10 +84,17 @@ class MqttSource implements Source {
       this.#subscriptions = sp.deviceId ? [base, `${base}/${sp.deviceId}`] : [base, `${base}/+`];
     }
     this.#health = { state: 'starting', since: this.#now() };
-    this.#client = mqtt.connect(o.url, brokerConnectOptions(o, device.id, options.env));
+    const connectOptions = brokerConnectOptions(o, device.id, options.env);
+    const hostId = o.mode === 'sparkplug' ? o.sparkplug?.hostId : undefined;
+    const stateTopic = hostId ? `spBv1.0/STATE/${hostId}` : undefined;
+    const state = (online: boolean): Buffer => Buffer.from(JSON.stringify({ online, timestamp: this.#now() }));
+    if (stateTopic) connectOptions.will = { topic: stateTopic, payload: state(false), qos: 1, retain: true };
+    this.#client = mqtt.connect(o.url, connectOptions);
     this.#client.on('connect', () => {
       this.#connected = true;
       this.#lastError = undefined;
+      // Sparkplug 3.0: a primary host announces itself before edge nodes send their births.
+      if (stateTopic) this.#client.publish(stateTopic, state(true), { qos: 1, retain: true });
       this.#markedDisconnected = false;
       this.#client.subscribe(this.#subscriptions, { qos: o.qos }, (err) => {
         if (err) this.#setHealth('degraded', `subscribing to ${this.#subscriptions.join(', ')} failed: ${err.message}`);
@@ -130,6 +137,10 @@ class MqttSource implements Source {
     this.#closed = true;
     this.#wake?.();
     this.#setHealth('stopped');
+    const hostId = this.#device.options.sparkplug?.hostId;
+    if (hostId && this.#connected) {
+      await this.#client.publishAsync(`spBv1.0/STATE/${hostId}`, JSON.stringify({ online: false, timestamp: this.#now() }), { qos: 1, retain: true }).catch(() => {});
+    }
     await this.#client.endAsync(true).catch(() => {});
   }
 

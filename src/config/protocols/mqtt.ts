@@ -16,6 +16,11 @@ export const mqttSparkplugSchema = z
     edgeNodeId: z.string().regex(/^[^/+#]+$/).optional().describe('Only this edge node (default: every node of the group).'),
     deviceId: z.string().regex(/^[^/+#]+$/).optional().describe('Only this device of the edge node (node metrics still arrive).'),
     rebirthHoldOff: z.number().int().nonnegative().default(5000).describe('Minimum ms between two rebirth requests to the same edge node.'),
+    hostId: z
+      .string()
+      .regex(/^[^/+#]+$/)
+      .optional()
+      .describe('Sparkplug 3.0 primary host id: Fabrik publishes spBv1.0/STATE/<hostId> online (retained) and offline as its will, so edge nodes that wait for their primary host publish.'),
   })
   .strict();
 
