@@ -116,7 +116,9 @@ describe.each(brokers)('MQTT against $name', (broker) => {
     const groupId = `fabrik-test-${randomUUID().slice(0, 8)}`;
     const plant = createPlant({ seed: 5, startTime: Date.now() });
     const edge = new SparkplugEdgeNode({ url: broker.url(), plant, groupId, machines: ['line1.capper'], intervalMs: 100 });
-    const { device, tags } = deviceOf(plantSparkplugDevice(plant, { url: broker.url(), groupId, machines: ['line1.capper'] }));
+    const input = plantSparkplugDevice(plant, { url: broker.url(), groupId, machines: ['line1.capper'] });
+    // No hold-off: a rebirth asked for at start-up (the host subscribed after the births) must not swallow the one for the gap.
+    const { device, tags } = deviceOf({ ...input, options: { ...input.options, sparkplug: { ...input.options.sparkplug!, rebirthHoldOff: 0 } } });
     const source = createMqttSource({ device, tags });
     const c = collect(source, tags);
     await until('subscribed', () => source.health().state === 'up');
