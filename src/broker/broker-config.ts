@@ -39,6 +39,20 @@ export const mqttSiteSchema = z
       .strict()
       .optional()
       .describe('Publish contextualised tag values and events to the unified namespace (topic = asset path).'),
+    sparkplug: z
+      .object({
+        url: z.string().regex(/^(mqtts?|wss?):\/\/[^\s]+$/).optional().describe('Broker of the SCADA host; default the embedded broker.'),
+        groupId: z.string().regex(/^[^/+#]+$/, 'a Sparkplug group id has no "/", "+" or "#"'),
+        edgeNodeId: z.string().regex(/^[^/+#]+$/, 'a Sparkplug edge node id has no "/", "+" or "#"'),
+        tags: z.array(z.string().min(1)).min(1).default(['*']).describe('Tag ids or globs ("line1.*") to publish; default every tag.'),
+        username: z.string().optional(),
+        passwordFile: z.string().min(1).optional(),
+        passwordEnv: z.string().min(1).optional(),
+        tls: mqttTlsSchema.optional(),
+      })
+      .strict()
+      .optional()
+      .describe('Act as a Sparkplug B edge node: NBIRTH with every published tag (metric name = asset path/point, alias), NDATA by exception, NDEATH as will, rebirth on NCMD.'),
   })
   .strict();
 

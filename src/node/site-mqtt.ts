@@ -1,7 +1,8 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IClientOptions } from 'mqtt';
 import type { Logger } from 'pino';
 import { brokerConnectOptions } from '../adapters/mqtt/index.js';
-import { startEmbeddedBroker, UnsPublisher, type EmbeddedBroker, type MqttSiteConfig } from '../broker/index.js';
+import { SparkplugOut, startEmbeddedBroker, UnsPublisher, type EmbeddedBroker, type MqttSiteConfig } from '../broker/index.js';
 import { FabrikError, type Bus, type ComponentHealth, type TagRegistry } from '../core/index.js';
 import { isLoopback, listenerTls, type TlsMaterial, type TlsMode } from '../security/index.js';
 
@@ -12,6 +13,7 @@ const NODE_USER = 'fabrik-node';
 export interface SiteMqtt {
   broker: EmbeddedBroker | undefined;
   uns: UnsPublisher | undefined;
+  sparkplug: SparkplugOut | undefined;
   health(): Record<string, ComponentHealth>;
   close(): Promise<void>;
 }
@@ -62,6 +64,16 @@ export async function startSiteMqtt(opts: {
     }
     logger.info({ url: broker.url, auth, tls: tls.reason }, 'embedded MQTT broker listening');
   }
+  /** How the node's own clients log in to its embedded broker. */
+  const ownClient = (): IClientOptions => ({
+    username: NODE_USER,
+    password: nodeSecret,
+    // Our own listener in this process: trust its CA, not its host name (the certificate may not list loopback).
+    ...(broker?.tls ? { ca: opts.tlsMaterial?.ca ?? opts.tlsMaterial?.cert, checkServerIdentity: () => undefined } : {}),
+  });
+  /** Connect options of a publisher: the credentials it names for an outside broker, the node's own for the embedded one. */
+  const clientFor = (target: NonNullable<MqttSiteConfig['uns'] | MqttSiteConfig['sparkplug']>, what: string): IClientOptions =>
+    target.url ? connectOf(brokerConnectOptions({ url: target.url, mode: 'json', maxPayloadBytes: 1, qos: 0, ...pick(target, ['username', 'passwordFile', 'passwordEnv', 'tls']) }, what)) : ownClient();
   let uns: UnsPublisher | undefined;
   if (config.uns) {
     const url = config.uns.url ?? broker?.url;
@@ -69,39 +81,32 @@ export async function startSiteMqtt(opts: {
       await broker?.close();
       throw new FabrikError('MQTT_BAD_CONFIG', 'mqtt.uns needs a broker: set mqtt.uns.url, or run the embedded one with mqtt.broker (or --mqtt-port)');
     }
-    const own = !config.uns.url && broker;
-    const external = config.uns.url
-      ? brokerConnectOptions({ url: config.uns.url, mode: 'json', maxPayloadBytes: 1, qos: 0, ...pick(config.uns, ['username', 'passwordFile', 'passwordEnv', 'tls']) }, 'uns')
-      : undefined;
-    uns = new UnsPublisher({
-      config: config.uns,
-      url,
-      tags: opts.tags,
-      bus: opts.bus,
-      logger,
-      ...(external ? { connect: { username: external.username, password: external.password, ca: external.ca, cert: external.cert, key: external.key, ...(external.rejectUnauthorized !== undefined ? { rejectUnauthorized: external.rejectUnauthorized } : {}) } } : {}),
-      ...(own
-        ? {
-            connect: {
-              username: NODE_USER,
-              password: nodeSecret,
-              // Our own listener in this process: trust its CA, not its host name (the certificate may not list loopback).
-              ...(broker!.tls ? { ca: opts.tlsMaterial?.ca ?? opts.tlsMaterial?.cert, checkServerIdentity: () => undefined } : {}),
-            },
-          }
-        : {}),
-    });
+    uns = new UnsPublisher({ config: config.uns, url, tags: opts.tags, bus: opts.bus, logger, connect: clientFor(config.uns, 'uns') });
+  }
+  let sparkplug: SparkplugOut | undefined;
+  if (config.sparkplug) {
+    const sp = config.sparkplug;
+    const url = sp.url ?? broker?.url;
+    if (!url) {
+      await uns?.close();
+      await broker?.close();
+      throw new FabrikError('MQTT_BAD_CONFIG', 'mqtt.sparkplug needs a broker: set mqtt.sparkplug.url, or run the embedded one with mqtt.broker (or --mqtt-port)');
+    }
+    sparkplug = new SparkplugOut({ config: sp, url, tags: opts.tags, bus: opts.bus, connect: clientFor(sp, 'sparkplug') });
   }
   return {
     broker,
     uns,
+    sparkplug,
     health() {
       const out: Record<string, ComponentHealth> = {};
       if (broker) out['mqtt-broker'] = { state: 'up', since: startedAt, details: { url: broker.url, clients: broker.clients() } };
       if (uns) out['uns'] = uns.health();
+      if (sparkplug) out['sparkplug-out'] = sparkplug.health();
       return out;
     },
     async close() {
+      await sparkplug?.close();
       await uns?.close();
       await broker?.close();
     },
@@ -112,5 +117,17 @@ export async function startSiteMqtt(opts: {
 function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Partial<Pick<T, K>> {
   const out: Partial<Pick<T, K>> = {};
   for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
+/** The credential and TLS part of connect options (the client id and timings stay the publisher's). */
+function connectOf(o: IClientOptions): IClientOptions {
+  const out: IClientOptions = {};
+  if (o.username !== undefined) out.username = o.username;
+  if (o.password !== undefined) out.password = o.password;
+  if (o.ca !== undefined) out.ca = o.ca;
+  if (o.cert !== undefined) out.cert = o.cert;
+  if (o.key !== undefined) out.key = o.key;
+  if (o.rejectUnauthorized !== undefined) out.rejectUnauthorized = o.rejectUnauthorized;
   return out;
 }
