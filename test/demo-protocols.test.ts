@@ -33,6 +33,7 @@ describe('the demo over real sockets', () => {
       expect(health['sparkplug-sim-edge']?.state).toBe('up');
       await eventually(async () => uns.has('acme/demo/bottling/line1/filler/product_temp') && uns.has('acme/demo/bottling/line1/capper/state'), 30_000);
       expect(uns.get('acme/demo/bottling/line1/filler/product_temp')).toMatchObject({ quality: 'good' });
+      expect(node.health().components['sparkplug-out']?.state).toBe('up');
       await sub.endAsync();
     } finally {
       await node.stop();

@@ -63,7 +63,7 @@ export function demoCommand(): Command {
         await peers.startSparkplug();
         return [
           `  modbus tcp       ${peers.modbusUrl} (filler, utilities; map: fabrik sim modbus-map)`,
-          `  sparkplug b      line1.capper via ${node.mqtt.broker?.url ?? ''} (group fabrik-demo, edge node sim-edge)`,
+          `  sparkplug b      line1.capper via ${node.mqtt.broker?.url ?? ''} (group fabrik-demo, edge node sim-edge); the site itself as group fabrik-site, edge node demo`,
         ];
       });
     });
