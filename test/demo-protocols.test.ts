@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { loadSiteConfig } from '../src/config/index.js';
+import { loadSiteConfig, parseSiteConfig } from '../src/config/index.js';
 import { Quality } from '../src/core/index.js';
 import { startEdgeNode } from '../src/node/edge-node.js';
 import { startDemoPeers } from '../src/sim/demo-peers.js';
@@ -33,10 +33,37 @@ describe('the demo over real sockets', () => {
       expect(health['sparkplug-sim-edge']?.state).toBe('up');
       await eventually(async () => uns.has('acme/demo/bottling/line1/filler/product_temp') && uns.has('acme/demo/bottling/line1/capper/state'), 30_000);
       expect(uns.get('acme/demo/bottling/line1/filler/product_temp')).toMatchObject({ quality: 'good' });
+      expect(node.health().components['sparkplug-out']?.state).toBe('up');
       await sub.endAsync();
     } finally {
       await node.stop();
       await peers.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('runs the broker with API-token login by default: anonymous clients are refused, a token is accepted, and the UNS still flows', async () => {
+    const demo = loadSiteConfig(DEMO_CONFIG);
+    // Plus a PLC nobody answers for: its faults must show in /metrics.
+    const dead = { id: 'dead-plc', protocol: 'modbus', options: { host: '127.0.0.1', port: 1, reconnectDelay: '100ms' }, tags: [{ id: 'dead.value', asset: 'acme/demo/utilities/power', address: 'hr:0' }] };
+    const config = parseSiteConfig({ ...demo, devices: [...demo.devices, dead], mqtt: { broker: { port: 0 }, uns: { prefix: 'uns/' } } });
+    const dataDir = mkdtempSync(join(tmpdir(), 'fabrik-broker-auth-'));
+    const node = await startEdgeNode({ config, dataDir, port: 0, logger: pino({ level: 'silent' }), webRoot: false, tickMs: 200, seed: 3 });
+    try {
+      const url = node.mqtt.broker!.url;
+      await expect(mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 5000 })).rejects.toThrow(/Not authorized|Bad username or password/i);
+      const sub = await mqtt.connectAsync(url, { username: 'dashboard', password: node.adminToken.token, reconnectPeriod: 0 });
+      const topics = new Set<string>();
+      sub.on('message', (topic) => topics.add(topic));
+      await sub.subscribeAsync('uns/#');
+      await eventually(async () => topics.has('uns/acme/demo/bottling/line1/filler/product_temp'), 30_000);
+      expect(node.health().components['uns']?.state).toBe('up');
+      expect(node.health().components['dead-plc']?.state).toBe('down');
+      const metrics = await (await fetch(`${node.url}/metrics`)).text();
+      expect(metrics).toMatch(/fabrik_adapter_faults\{device="dead-plc",cause="connection"\} [1-9]/);
+      await sub.endAsync();
+    } finally {
+      await node.stop();
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 60_000);

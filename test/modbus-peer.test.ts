@@ -171,21 +171,27 @@ describe('Modbus TCP source against the simulator server', () => {
   it('marks BadNotConnected when the server goes away and resumes after it restarts on the same port', async () => {
     const bank = new ModbusRegisterBank();
     bank.set('input', 10, 42.25, 'float32');
+    bank.set('holding', 0, 9);
     let s = await startModbusSimServer({ units: new Map([[1, bank]]) });
     const port = s.port;
     const { device, tags } = deviceOf({
       id: 'plc3',
       interval: '50ms',
       options: { host: s.host, port, timeout: '300ms', reconnectDelay: '50ms', maxReconnectDelay: '200ms' },
-      tags: [{ id: 'p', asset: ASSET, address: 'ir:10:float32' }],
+      tags: [
+        { id: 'p', asset: ASSET, address: 'ir:10:float32' },
+        { id: 'slow', asset: ASSET, address: 'hr:0', interval: '10s' },
+      ],
     });
     const source = createModbusSource({ device, tags });
     open.push(source);
     const c = collect(source, tags);
-    await until('first value', () => c.last('p')?.quality === Quality.Good);
+    await until('first values', () => c.last('p')?.quality === Quality.Good && c.last('slow')?.quality === Quality.Good);
     await s.close();
     await until('not-connected marker', () => c.last('p')!.quality < Quality.Uncertain);
     expect(c.last('p')!.value).toBe(42.25);
+    // Every tag of the device is marked, also those whose poll was not due.
+    expect(c.last('slow')).toMatchObject({ value: 9, quality: Quality.BadNotConnected });
     expect(source.health().state).toBe('down');
     const markers = () => c.seen.get('p')!.filter((x) => x.quality === Quality.BadNotConnected).length;
     await new Promise((r) => setTimeout(r, 500));

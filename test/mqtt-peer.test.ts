@@ -116,7 +116,9 @@ describe.each(brokers)('MQTT against $name', (broker) => {
     const groupId = `fabrik-test-${randomUUID().slice(0, 8)}`;
     const plant = createPlant({ seed: 5, startTime: Date.now() });
     const edge = new SparkplugEdgeNode({ url: broker.url(), plant, groupId, machines: ['line1.capper'], intervalMs: 100 });
-    const { device, tags } = deviceOf(plantSparkplugDevice(plant, { url: broker.url(), groupId, machines: ['line1.capper'] }));
+    const input = plantSparkplugDevice(plant, { url: broker.url(), groupId, machines: ['line1.capper'] });
+    // No hold-off: a rebirth asked for at start-up (the host subscribed after the births) must not swallow the one for the gap.
+    const { device, tags } = deviceOf({ ...input, options: { ...input.options, sparkplug: { ...input.options.sparkplug!, rebirthHoldOff: 0 } } });
     const source = createMqttSource({ device, tags });
     const c = collect(source, tags);
     await until('subscribed', () => source.health().state === 'up');
@@ -139,6 +141,24 @@ describe.each(brokers)('MQTT against $name', (broker) => {
     expect(nodes['sim-edge']!.born).toBe(false);
     await source.close();
     await c.done;
+  });
+
+  it('announces itself as a Sparkplug primary host: STATE online while connected, offline when it leaves', async () => {
+    const hostId = `fabrik-host-${randomUUID().slice(0, 8)}`;
+    const { device, tags } = deviceOf({ id: 'host1', protocol: 'mqtt', options: { url: broker.url(), mode: 'sparkplug', sparkplug: { groupId: 'g-host', hostId } }, tags: [] });
+    const watcher = await mqtt.connectAsync(broker.url());
+    const states: { online: boolean }[] = [];
+    watcher.on('message', (_t, payload) => payload.length > 0 && states.push(JSON.parse(payload.toString())));
+    await watcher.subscribeAsync(`spBv1.0/STATE/${hostId}`);
+    const source = createMqttSource({ device, tags });
+    const c = collect(source, tags);
+    await until('online', () => states.at(-1)?.online === true);
+    await source.close();
+    await c.done;
+    await until('offline', () => states.at(-1)?.online === false);
+    // Leave no retained state behind on a shared broker.
+    await watcher.publishAsync(`spBv1.0/STATE/${hostId}`, '', { retain: true });
+    await watcher.endAsync();
   });
 
   it('publishes contextualised samples and events to the UNS (topic = asset path)', async () => {

@@ -1,4 +1,4 @@
-import mqtt, { type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { qualityLevel, type Bus, type ComponentHealth, type FabrikEvent, type SampleBatch, type TagRegistry } from '../core/index.js';
 import type { MqttSiteConfig } from './broker-config.js';
@@ -12,6 +12,8 @@ export interface UnsPublisherOptions {
   tags: TagRegistry;
   bus: Bus;
   logger?: Pick<Logger, 'warn' | 'info'>;
+  /** Extra connect options: credentials, TLS trust. */
+  connect?: IClientOptions;
 }
 
 /** The UNS topic of a tag: `<prefix><asset path>/<point>`. */
@@ -37,7 +39,7 @@ export class UnsPublisher {
   constructor(opts: UnsPublisherOptions) {
     this.#opts = opts;
     const { config, bus } = opts;
-    this.#client = mqtt.connect(opts.url, { clientId: `fabrik-uns-${Math.random().toString(16).slice(2, 10)}`, reconnectPeriod: 1000, queueQoSZero: false, protocolVersion: 4 });
+    this.#client = mqtt.connect(opts.url, { clientId: `fabrik-uns-${Math.random().toString(16).slice(2, 10)}`, reconnectPeriod: 1000, queueQoSZero: false, protocolVersion: 4, ...opts.connect });
     this.#client.on('connect', () => this.#set('up'));
     this.#client.on('offline', () => this.#set('down', `broker ${opts.url} unreachable; reconnecting`));
     this.#client.on('error', (err) => this.#set('down', `${opts.url}: ${err.message}`));

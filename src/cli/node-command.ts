@@ -59,7 +59,7 @@ export function demoCommand(): Command {
         await ensureDemoCertificate(dataDir, opts.host);
         config.security.tls = 'required';
       }
-      const { portOrFree, startDemoPeers } = await import('../sim/demo-peers.js');
+      const { portOrFree, startDemoPeers } = await import('../sim/protocols.js');
       const pgPort = opts.pgPort !== undefined ? Number(opts.pgPort) : await portOrFree(opts.host, 5433);
       // The plant on real sockets: Modbus TCP server, and a Sparkplug edge node on the (first) node's own broker.
       const peers = opts.protocols
@@ -70,7 +70,7 @@ export function demoCommand(): Command {
         peers
           ? [
               `  modbus tcp       ${peers.modbusUrl} (filler, utilities; map: fabrik sim modbus-map)`,
-              `  sparkplug b      line1.capper via ${node.mqtt.broker?.url ?? ''} (group fabrik-demo, edge node sim-edge)`,
+              `  sparkplug b      line1.capper via ${node.mqtt.broker?.url ?? ''} (group fabrik-demo, edge node sim-edge); the site itself as group fabrik-site, edge node demo`,
             ]
           : [];
       const mqttPort = peers ? String(peers.brokerPort) : opts.mqttPort;

@@ -28,13 +28,13 @@ export async function startSimProtocols(plant: Plant, opts: SimProtocolOpts): Pr
   const lines: string[] = [];
   const closers: (() => Promise<void>)[] = [];
   if (opts.modbusPort !== undefined) {
-    const { servePlantOverModbus } = await import('../sim/plant-modbus.js');
+    const { servePlantOverModbus } = await import('../sim/protocols.js');
     const server = await servePlantOverModbus(plant, { host: opts.modbusHost, port: Number(opts.modbusPort) });
     closers.push(() => server.close());
     lines.push(`modbus tcp on ${server.host}:${server.port}: ${server.map.map((u) => `unit ${u.unitId} ${u.machine}`).join(', ')}`);
   }
   if (opts.sparkplug) {
-    const { SparkplugEdgeNode } = await import('../sim/sparkplug-edge-node.js');
+    const { SparkplugEdgeNode } = await import('../sim/protocols.js');
     const machines = opts.sparkplugMachines.split(',').map((m) => m.trim()).filter(Boolean);
     const edge = new SparkplugEdgeNode({ url: opts.sparkplug, plant, machines, groupId: opts.groupId, edgeNodeId: opts.edgeNodeId });
     closers.push(() => edge.close());
@@ -51,7 +51,7 @@ export function modbusMapCommand(): Command {
     .addOption(new Option('--lines <n>', 'bottling lines').default(1).argParser(parsePositiveInt))
     .action(async (opts: { lines: number }) => {
       const { createPlant } = await import('../sim/index.js');
-      const { plantModbusMap } = await import('../sim/plant-modbus.js');
+      const { plantModbusMap } = await import('../sim/protocols.js');
       const plant = createPlant({ lines: opts.lines });
       const info = new Map(plant.signals().map((s) => [s.address, s]));
       const rows = plantModbusMap(plant).flatMap((u) => u.registers.map((r) => [String(u.unitId), u.machine, r.area, String(r.address), r.type, `${r.area === 'holding' ? 'hr' : 'ir'}:${r.address}:${r.type}`, r.signal, info.get(r.signal)!.unit]));

@@ -18,6 +18,7 @@ import { fabricLatest, fileSourceFolders } from './fabric-wiring.js';
 import { startInference, type InferenceRuntime } from '../inference/index.js';
 import { createIngestMetrics } from './ingest-metrics.js';
 import { trackDrops } from './drop-metrics.js';
+import { trackAdapterFaults } from './adapter-metrics.js';
 import { SampleWriter } from './sample-writer.js';
 import { openNodeSecurity, type TlsFiles } from './node-security.js';
 import { reconfigureSources } from './reconfigure.js';
@@ -150,6 +151,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
       },
     });
   let supervisor = newSupervisor();
+  trackAdapterFaults(metrics, () => supervisor.health());
 
   const needsPlant = config.devices.some((d) => d.enabled && d.protocol === 'sim');
   const plant = opts.plant ?? (needsPlant ? createPlant({ seed: opts.seed ?? 1, startTime: Date.now(), lines: simulatedLines(config) }) : undefined);
@@ -178,7 +180,10 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
   const quality = await startQuality({ config, store, bus, tags, recordEvent, logger: logger.child({ part: 'quality' }), tickMs: opts.tickMs ?? 1000 });
   let siteMqtt: SiteMqtt;
   try {
-    siteMqtt = await startSiteMqtt({ config: config.mqtt, tags, bus, logger: logger.child({ part: 'mqtt' }), ...(opts.mqttPort !== undefined ? { port: opts.mqttPort } : {}) });
+    siteMqtt = await startSiteMqtt({
+      config: config.mqtt, tags, bus, logger: logger.child({ part: 'mqtt' }), tokens, tlsMode: config.security.tls, tlsMaterial: security.tlsMaterial,
+      ...(opts.mqttPort !== undefined ? { port: opts.mqttPort } : {}),
+    });
   } catch (err) {
     await quality.stop();
     await inference?.stop();

@@ -67,6 +67,7 @@ export function routeDemoOverProtocols(config: SiteConfig, plant: Plant, opts: D
   return {
     ...(config as unknown as SiteConfigInput),
     devices: devices as SiteConfigInput['devices'],
-    mqtt: { broker: { host: config.mqtt.broker?.host ?? '127.0.0.1', port: opts.brokerPort }, uns: config.mqtt.uns ?? { prefix: '' } },
+    // A lab on loopback, like the demo's plain-text HTTP: the simulator's edge node logs in without a token.
+    mqtt: { broker: { host: config.mqtt.broker?.host ?? '127.0.0.1', port: opts.brokerPort, auth: 'none', tls: 'off' }, uns: config.mqtt.uns ?? { prefix: '' }, sparkplug: config.mqtt.sparkplug ?? { groupId: 'fabrik-site', edgeNodeId: 'demo' } },
   };
 }

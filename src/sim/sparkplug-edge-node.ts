@@ -140,6 +140,11 @@ export class SparkplugEdgeNode {
         // A malformed command is ignored, as edge nodes do.
       }
     });
+    client.on('close', () => {
+      // A new session gets the next bdSeq, and its will must carry it.
+      this.#bdSeq = (this.#bdSeq + 1) & 255;
+      if (client.options.will) client.options.will.payload = Buffer.from(this.#death());
+    });
     client.on('error', () => {});
     return client;
   }

@@ -1,13 +1,15 @@
 import type { Logger } from 'pino';
 import { Quality, SampleBatchBuilder, type ComponentHealth, type SampleBatch, type Source, type TagRegistry, type TagWriter, type WriteResult } from '../../core/index.js';
 import type { DeviceConfig } from '../../config/index.js';
-import { modbusRegisterOf, type ModbusDeviceConfig, type ModbusOrder, type ModbusRegister, type ModbusTagConfig } from '../../config/protocols/modbus.js';
-import { ModbusError, ModbusExceptionError, ModbusReadbackError } from './errors.js';
+import { modbusRegisterOf, type ModbusDeviceConfig } from '../../config/protocols/modbus.js';
+import { ModbusError, ModbusExceptionError } from './errors.js';
 import { exceptionQuality, isTransientException } from './exception-quality.js';
 import { ModbusLink } from './modbus-link.js';
 import { planReads, type PlannedRead } from './read-planner.js';
-import { decodeRegisters, encodeRegisters, REGISTER_WIDTH, registerBit } from './register-codec.js';
-import { fromEngineering, toEngineering } from './raw-scale.js';
+import { decodeRegisters, REGISTER_WIDTH, registerBit } from './register-codec.js';
+import type { ModbusBinding } from './tag-binding.js';
+import { writeModbusTag } from './tag-write.js';
+import { PollLateness } from './poll-lateness.js';
 
 export interface ModbusSourceOptions {
   /** A device of the site config with protocol "modbus". */
@@ -19,19 +21,9 @@ export interface ModbusSourceOptions {
   now?: () => number;
 }
 
-interface Binding {
-  tag: number;
-  config: ModbusTagConfig;
-  register: ModbusRegister;
-  order: ModbusOrder;
-  width: number;
-  /** Last good raw value, reported with bad quality when a read fails. */
-  last: number;
-}
-
 interface PollGroup {
   interval: number;
-  bindings: Binding[];
+  bindings: ModbusBinding[];
   reads: PlannedRead[];
   due: number;
 }
@@ -57,8 +49,8 @@ class ModbusSource implements Source, TagWriter {
   readonly #device: ModbusDeviceConfig;
   readonly #link: ModbusLink;
   readonly #groups: PollGroup[];
-  readonly #byTag = new Map<number, Binding>();
-  readonly #all: Binding[] = [];
+  readonly #byTag = new Map<number, ModbusBinding>();
+  readonly #all: ModbusBinding[] = [];
   readonly #now: () => number;
   readonly #logger: Pick<Logger, 'warn' | 'info'> | undefined;
   readonly #causes = new Map<Cause, number>();
@@ -68,7 +60,9 @@ class ModbusSource implements Source, TagWriter {
   #reconnects = 0;
   #requests = 0;
   #samples = 0;
+  readonly #lateness = new PollLateness();
   #markedDisconnected = false;
+  #everConnected = false;
 
   constructor(device: ModbusDeviceConfig, options: ModbusSourceOptions) {
     this.name = `modbus:${device.id}`;
@@ -77,10 +71,10 @@ class ModbusSource implements Source, TagWriter {
     this.#logger = options.logger;
     const o = device.options;
     this.#link = new ModbusLink({ device: device.id, host: o.host, port: o.port, unitId: o.unitId, timeoutMs: o.timeout });
-    const byInterval = new Map<number, Binding[]>();
+    const byInterval = new Map<number, ModbusBinding[]>();
     for (const t of device.tags) {
       const register = modbusRegisterOf(t.address);
-      const b: Binding = { tag: options.tags.index(t.id)!, config: t, register, order: register.order ?? o.order, width: REGISTER_WIDTH[register.type], last: Number.NaN };
+      const b: ModbusBinding = { tag: options.tags.index(t.id)!, config: t, register, order: register.order ?? o.order, width: REGISTER_WIDTH[register.type], last: Number.NaN };
       this.#byTag.set(b.tag, b);
       this.#all.push(b);
       const interval = t.interval ?? device.interval;
@@ -103,7 +97,8 @@ class ModbusSource implements Source, TagWriter {
         if (!this.#link.open) {
           try {
             await this.#link.connect();
-            if (attempt > 0 || this.#markedDisconnected) this.#reconnects++;
+            if (this.#everConnected) this.#reconnects++;
+            this.#everConnected = true;
             attempt = 0;
             this.#markedDisconnected = false;
             const start = this.#now();
@@ -116,7 +111,9 @@ class ModbusSource implements Source, TagWriter {
             const marker = this.#disconnectedMarker();
             if (marker) yield marker;
             const o = this.#device.options;
-            await this.#sleep(Math.min(o.maxReconnectDelay, o.reconnectDelay * 2 ** attempt++));
+            // Jittered, so many devices behind one gateway do not reconnect in lock step.
+            const ceiling = Math.min(o.maxReconnectDelay, o.reconnectDelay * 2 ** attempt++);
+            await this.#sleep(ceiling / 2 + (Math.random() * ceiling) / 2);
             continue;
           }
         }
@@ -128,6 +125,7 @@ class ModbusSource implements Source, TagWriter {
         const wait = group.due - this.#now();
         if (wait > 0) await this.#sleep(wait);
         if (this.#closed) return;
+        this.#lateness.record(this.#now() - group.due);
         const batch = await this.#poll(group);
         // Due times stay on a fixed grid; a poll that overran skips the missed slots instead of bursting.
         const now = this.#now();
@@ -161,6 +159,7 @@ class ModbusSource implements Source, TagWriter {
         requests: this.#requests,
         samples: this.#samples,
         reconnects: this.#reconnects,
+        pollLateMs: this.#lateness.summary(),
         faults: Object.fromEntries(this.#causes),
       },
     };
@@ -169,31 +168,8 @@ class ModbusSource implements Source, TagWriter {
   /** Writes a holding register (or a bit of one) or a coil, then reads it back. */
   async write(tagIndex: number, value: number | boolean | string): Promise<WriteResult> {
     const b = this.#byTag.get(tagIndex);
-    const id = this.#device.id;
-    if (!b) throw new ModbusError('MODBUS_UNKNOWN_TAG', id, `tag index ${tagIndex} is not read from this device`);
-    if (!b.config.writable) throw new ModbusError('MODBUS_NOT_WRITABLE', id, `tag "${b.config.id}" is not marked writable in the site config`);
-    const { area, address, bit, type } = b.register;
-    if (area !== 'holding' && area !== 'coil') throw new ModbusError('MODBUS_NOT_WRITABLE', id, `tag "${b.config.id}" is a read-only ${area}`);
-    const eu = typeof value === 'boolean' ? Number(value) : typeof value === 'string' ? Number(value.trim() === '' ? Number.NaN : value) : value;
-    const raw = type === 'bool' ? (eu ? 1 : 0) : fromEngineering(eu, b.config.scale);
-    if (type === 'bool' && !(eu === 0 || eu === 1)) throw new ModbusError('MODBUS_VALUE_NOT_REPRESENTABLE', id, `tag "${b.config.id}" is a bit; write true/false or 1/0, got ${String(value)}`);
-    if (area === 'coil') {
-      await this.#link.writeCoil(address, raw === 1);
-    } else if (bit !== undefined) {
-      // A bit field: read-modify-write the register it lives in.
-      const [word] = await this.#link.read('holding', address, 1);
-      await this.#link.writeRegisters(address, [raw ? word! | (1 << bit) : word! & ~(1 << bit) & 0xffff]);
-    } else {
-      const words = encodeRegisters(raw, type, b.order);
-      if (!words) throw new ModbusError('MODBUS_VALUE_NOT_REPRESENTABLE', id, `${String(value)} does not fit tag "${b.config.id}" (${type}${b.config.scale ? ', after scaling' : ''})`);
-      await this.#link.writeRegisters(address, words);
-    }
-    const back = await this.#link.read(area, address, area === 'coil' ? 1 : b.width);
-    const rawBack = area === 'coil' ? back[0]! : bit !== undefined ? registerBit(back[0]!, bit) : decodeRegisters(back, 0, type, b.order);
-    const expected = type === 'float32' ? Math.fround(raw) : type === 'float64' ? raw : Math.round(raw);
-    if (rawBack !== expected) throw new ModbusReadbackError(id, b.config.id, raw, rawBack);
-    b.last = rawBack;
-    return { value: type === 'bool' ? rawBack === 1 : toEngineering(rawBack, b.config.scale), quality: Quality.Good, ts: this.#now() };
+    if (!b) throw new ModbusError('MODBUS_UNKNOWN_TAG', this.#device.id, `tag index ${tagIndex} is not read from this device`);
+    return writeModbusTag(this.#link, this.#device.id, b, value, this.#now());
   }
 
   #nextGroup(): PollGroup | undefined {
@@ -218,16 +194,24 @@ class ModbusSource implements Source, TagWriter {
           r--;
           continue;
         }
-        const quality = result instanceof ModbusExceptionError ? exceptionQuality(result.exception) : result instanceof ModbusError && result.code === 'MODBUS_TIMEOUT' ? Quality.BadCommFailure : Quality.BadNotConnected;
+        const timeout = result instanceof ModbusError && result.code === 'MODBUS_TIMEOUT';
+        if (!(result instanceof ModbusExceptionError) && !timeout) {
+          // The connection is gone: every tag of the device gets its marker, once per outage.
+          this.#link.close();
+          this.#setHealth('down', result.message);
+          const marker = this.#disconnectedMarker();
+          if (marker) for (let k = 0; k < marker.length; k++) out.pushFrom(marker, k);
+          return out.build();
+        }
+        const quality = timeout ? Quality.BadCommFailure : exceptionQuality((result as ModbusExceptionError).exception);
         for (const i of read.items) {
           const b = group.bindings[i]!;
           out.push(b.tag, arrival, b.last, quality, arrival);
         }
         bad += read.items.length;
-        if (!(result instanceof ModbusExceptionError)) {
-          // A timeout can leave a late answer on the wire and a lost socket must be redone: start over.
+        if (timeout) {
+          // A device that stopped answering may sit behind a half-open socket: connect afresh.
           this.#link.close();
-          if (quality === Quality.BadNotConnected) this.#markedDisconnected = true;
           this.#setHealth('down', result.message);
         }
         continue;

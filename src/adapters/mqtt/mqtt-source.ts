@@ -54,6 +54,8 @@ class MqttSource implements Source {
   #closed = false;
   #connected = false;
   #markedDisconnected = false;
+  /** Why the last connection attempt failed, kept so "closed; reconnecting" still says why. */
+  #lastError: string | undefined;
   #health: ComponentHealth;
   #messages = 0;
   #samples = 0;
@@ -82,9 +84,17 @@ class MqttSource implements Source {
       this.#subscriptions = sp.deviceId ? [base, `${base}/${sp.deviceId}`] : [base, `${base}/+`];
     }
     this.#health = { state: 'starting', since: this.#now() };
-    this.#client = mqtt.connect(o.url, brokerConnectOptions(o, device.id, options.env));
+    const connectOptions = brokerConnectOptions(o, device.id, options.env);
+    const hostId = o.mode === 'sparkplug' ? o.sparkplug?.hostId : undefined;
+    const stateTopic = hostId ? `spBv1.0/STATE/${hostId}` : undefined;
+    const state = (online: boolean): Buffer => Buffer.from(JSON.stringify({ online, timestamp: this.#now() }));
+    if (stateTopic) connectOptions.will = { topic: stateTopic, payload: state(false), qos: 1, retain: true };
+    this.#client = mqtt.connect(o.url, connectOptions);
     this.#client.on('connect', () => {
       this.#connected = true;
+      this.#lastError = undefined;
+      // Sparkplug 3.0: a primary host announces itself before edge nodes send their births.
+      if (stateTopic) this.#client.publish(stateTopic, state(true), { qos: 1, retain: true });
       this.#markedDisconnected = false;
       this.#client.subscribe(this.#subscriptions, { qos: o.qos }, (err) => {
         if (err) this.#setHealth('degraded', `subscribing to ${this.#subscriptions.join(', ')} failed: ${err.message}`);
@@ -93,7 +103,10 @@ class MqttSource implements Source {
     });
     this.#client.on('close', () => this.#lost('connection to the broker closed; reconnecting'));
     this.#client.on('offline', () => this.#lost('broker offline; reconnecting'));
-    this.#client.on('error', (err) => this.#setHealth(this.#connected ? 'degraded' : 'down', `${o.url}: ${err.message}`));
+    this.#client.on('error', (err) => {
+      this.#lastError = `${o.url}: ${err.message}`;
+      this.#setHealth(this.#connected ? 'degraded' : 'down', this.#lastError);
+    });
     this.#client.on('message', (topic, payload) => this.#message(topic, payload));
   }
 
@@ -124,6 +137,10 @@ class MqttSource implements Source {
     this.#closed = true;
     this.#wake?.();
     this.#setHealth('stopped');
+    const hostId = this.#device.options.sparkplug?.hostId;
+    if (hostId && this.#connected) {
+      await this.#client.publishAsync(`spBv1.0/STATE/${hostId}`, JSON.stringify({ online: false, timestamp: this.#now() }), { qos: 1, retain: true }).catch(() => {});
+    }
     await this.#client.endAsync(true).catch(() => {});
   }
 
@@ -185,7 +202,7 @@ class MqttSource implements Source {
   #lost(message: string): void {
     if (this.#closed) return;
     this.#connected = false;
-    this.#setHealth('down', message);
+    this.#setHealth('down', this.#lastError ? `${message} (${this.#lastError})` : message);
     if (this.#markedDisconnected) return;
     this.#markedDisconnected = true;
     const now = this.#now();
