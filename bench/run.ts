@@ -11,6 +11,8 @@ import { benchPipeline } from './pipeline-bench.js';
 import { benchStore } from './store-bench.js';
 import { benchFabric } from './fabric-bench.js';
 import { benchSecurity } from './security-bench.js';
+import { benchNodeAlarmLatency, benchSpcLatency, benchSpcThroughput } from './spc-bench.js';
+import { benchModbus, benchMqtt } from './protocol-bench.js';
 import { benchSync } from './sync-bench.js';
 
 // `npm run bench` — every figure with its target, as a table and as JSON.
@@ -74,6 +76,16 @@ await section('inference-quality', async () => ({
 }));
 
 await section('security', () => benchSecurity({ quick, onProgress: progress }));
+await section('protocols', async () => ({
+  ...(await benchModbus({ seconds: quick ? 3 : 20, devices: 100, registers: 100, progress })),
+  ...(await benchMqtt({ messages: quick ? 100_000 : 1_000_000, progress })),
+}));
+
+await section('spc', async () => ({
+  ...benchSpcThroughput({ characteristics: 1000, samples: quick ? 2_000_000 : 20_000_000 }),
+  ...(await benchSpcLatency({ seconds: quick ? 3 : 15 })),
+  ...(await benchNodeAlarmLatency({ faults: quick ? 5 : 20, progress })),
+}));
 await section('sync', () => benchSync({ quick, onProgress: progress }));
 
 const rows = Object.entries(results).map(([name, m]) => ({ name, value: m.value, unit: m.unit, target: m.target }));

@@ -17,6 +17,8 @@ import { queryRoute } from './query-route.js';
 import { assertRolesDeclared, describeRoutes, publicRoute, requireRole, type RouteDescription } from './route-policy.js';
 import { securityHeaders } from './security-headers.js';
 import { simRoute } from './sim-route.js';
+import { spcRoute } from './spc-route.js';
+import { alarmsRoute } from './alarms-route.js';
 import { tagsRoute } from './tags-route.js';
 import { tokensRoute } from './tokens-route.js';
 import { meRoute } from './me-route.js';
@@ -59,6 +61,8 @@ export function createApiApp(deps: ApiDeps, opts: ApiAppOptions = {}): Hono {
     .route('/', systemRoute(deps))
     .route('/', modelsRoute(deps))
     .route('/', inspectionsRoute(deps))
+    .route('/', spcRoute(deps))
+    .route('/', alarmsRoute(deps))
     .route('/', syncRoute(deps));
   // The fabric cannot import the API (it sits left of it in the flow), so its read-only routes get their role here.
   if (deps.fabric) v1.use('/fabric/*', requireRole('viewer')).route('/', deps.fabric.api);

@@ -5,6 +5,7 @@ import type { Bus, ComponentHealth, FabrikEvent, Sample, SampleBatch, TagRegistr
 import type { AttemptLimiter, AuditLog, TokenStore, UserStore } from '../security/index.js';
 import type { JwtVerifier } from './bearer-auth.js';
 import type { InferenceControl } from './inference-control.js';
+import type { AlarmControl, SpcControl } from './quality-control.js';
 
 /** Column of a query result. */
 export interface QueryColumn {
@@ -111,6 +112,10 @@ export interface ApiDeps {
   storeStats?(): Record<string, number>;
   /** Models, detectors and inspection cameras; present when the node runs inference. */
   inference?: InferenceControl;
+  /** Live SPC: characteristics, charts, capability, limit changes; present when the node runs it. */
+  spc?: SpcControl;
+  /** ISA-18.2 alarms: list, journal, acknowledge, shelve; present when the node runs them. */
+  alarms?: AlarmControl;
   logger?: ApiLogger;
   /** Store-and-forward to the hub: `status()` is what GET /sync/status answers (the dashboard's SyncStatus). */
   sync?: { status(): Record<string, unknown>; hubOrigin?: string };

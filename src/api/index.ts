@@ -7,3 +7,4 @@ export type { StreamOptions } from './stream-socket.js';
 export { findWebRoot } from './web-root.js';
 export type { InferenceControl, ModelUploadRequest } from './inference-control.js';
 export { describeRoutes, assertRolesDeclared, requireRole, publicRoute, type RouteDescription, type RouteAccess } from './route-policy.js';
+export type { AlarmControl, SpcControl } from './quality-control.js';

@@ -11,6 +11,12 @@ import { kpiConfigIssues, kpiSchema } from '../kpi/kpi-schema.js';
 // The schema file itself, not inference/index.ts: the index brings the ONNX and image runtime, which loading a config must not pay for.
 import { inferenceConfigSchema } from '../inference/inference-config.js';
 import { securitySchema } from '../security/security-schema.js';
+// Schema files only, not the capabilities' index.ts: loading a config must not load the live evaluation.
+import { spcConfigIssues, spcConfigSchema } from '../spc/spc-config.js';
+import { alarmsConfigIssues, alarmsConfigSchema } from '../alarms/alarm-config.js';
+import { notifyConfigSchema } from '../notify/notify-config.js';
+// The schema file itself, not broker/index.ts: loading a config must not load mqtt.js and aedes.
+import { mqttSiteSchema } from '../broker/broker-config.js';
 // The schema file itself, not sync/index.ts: loading a config must not open outboxes or HTTP clients.
 import { syncConfigSchema } from '../sync/sync-config.js';
 
@@ -149,6 +155,10 @@ export const siteConfigSchema = z
     kpi: kpiSchema.default({ lines: [] }).describe('Line KPIs (throughput, scrap, OEE): which state tag and counters each line has.'),
     inference: inferenceConfigSchema.default(() => inferenceConfigSchema.parse({})).describe('AI at the edge: anomaly detectors, ONNX models, inspection cameras.'),
     security: securitySchema.prefault({}),
+    spc: spcConfigSchema.prefault({}).describe('Statistical process control: characteristics charted live on every sample.'),
+    alarms: alarmsConfigSchema.prefault({}).describe('ISA-18.2 alarms: HIHI/HI/LO/LOLO, deviation, rate of change and discrete alarms per tag.'),
+    notify: notifyConfigSchema.prefault({}).describe('Webhooks that receive events (SPC violations, alarms) as JSON.'),
+    mqtt: mqttSiteSchema.default({}).describe('The embedded MQTT broker and publishing to the unified namespace (UNS).'),
     sync: syncConfigSchema.prefault({}).describe('Cloud hub sync: hub URL, credentials, what leaves the site (events, rollups, raw tags), outbox cap and TTLs, uplink limits.'),
   })
   .strict()
@@ -181,6 +191,9 @@ export const siteConfigSchema = z
     });
     const stateMaps = new Map(cfg.assets.flatMap((a) => (a.stateTag && a.stateMap ? [[a.stateTag, a.stateMap] as const] : [])));
     for (const issue of kpiConfigIssues(cfg.kpi, { tags: new Set(seen.keys()), assets, stateMaps })) ctx.addIssue({ code: 'custom', ...issue });
+    const cameraTags = cfg.inference.cameras.flatMap((c) => [`${c.id}.inspected`, `${c.id}.rejects`, `${c.id}.defect_score`]);
+    for (const issue of spcConfigIssues(cfg.spc, new Set([...seen.keys(), ...cameraTags]))) ctx.addIssue({ code: 'custom', ...issue });
+    for (const issue of alarmsConfigIssues(cfg.alarms, new Set([...seen.keys(), ...cameraTags]))) ctx.addIssue({ code: 'custom', ...issue });
   });
 
 export type SiteConfig = z.output<typeof siteConfigSchema>;

@@ -1,5 +1,6 @@
 import type { SiteConfigInput } from '../config/index.js';
 import { demoInferenceConfig } from './camera-demo-inference.js';
+import { demoAlarmsConfig, demoSpcConfig } from './demo-quality-config.js';
 import { Plant } from './plant.js';
 import type { SignalInfo } from './signal.js';
 
@@ -55,6 +56,8 @@ export function demoSiteConfig(options: DemoSiteOptions = {}): SiteConfigInput {
     ],
     kpi: { lines: lineKpis(options.lines ?? 1) },
     inference: demoInferenceConfig(),
+    spc: demoSpcConfig(),
+    alarms: demoAlarmsConfig(),
     // The demo is a lab on localhost: plain-text HTTP by explicit choice (see README, Security).
     security: { tls: 'off' },
   };
@@ -76,7 +79,8 @@ function lineKpis(lines: number): NonNullable<SiteConfigInput['kpi']>['lines'] {
   return [...bottling, { asset: 'acme/demo/machining/cnc1', stateTag: 'cnc1.lathe.state', countTag: 'cnc1.lathe.parts', idealRate: 7.5, unit: 'parts' }];
 }
 
-function tagOf(s: SignalInfo) {
+/** The demo's tag for a plant signal: id = address, with its unit, range, deadband and retention hints. */
+export function tagOf(s: SignalInfo) {
   const { deadband, range, retention } = s.hints;
   return {
     id: s.address,

@@ -29,6 +29,8 @@ export interface PointEvent {
   violations: readonly Violation[];
   /** EWMA beyond its limits or CUSUM beyond H; zone rules do not apply to these autocorrelated statistics. */
   signal?: 'upper' | 'lower' | 'both';
+  /** CUSUM only: the upper and lower cumulative sums C⁺ and C⁻ after this point. */
+  cusum?: { upper: number; lower: number };
   /** Range, standard deviation or moving range of this point, and whether it is beyond its limits. */
   secondary?: { value: number; outOfLimits: boolean };
 }
@@ -56,6 +58,8 @@ export class CharacteristicEvaluator {
   private current: ChartLimits | undefined;
   private engine: RuleEngine | undefined;
   private index = 0;
+  /** Point index of the rule engine's first point: its indices count from when the limits were set. */
+  private engineOffset = 0;
   private prevValue = Number.NaN; // for moving ranges
   private ewmaZ = 0;
   private ewmaDecay = 1;
@@ -73,6 +77,19 @@ export class CharacteristicEvaluator {
   /** Limits in force, once established. */
   get limits(): ChartLimits | undefined {
     return this.current;
+  }
+
+  /**
+   * Monitors against these limits from the next point on (an engineer's limits,
+   * or limits restored after a restart); a phase I study in progress ends.
+   */
+  adopt(limits: ChartLimits): void {
+    this.establish(limits);
+  }
+
+  /** Points plotted so far (baseline points included). */
+  get points(): number {
+    return this.index;
   }
 
   /** Missing values skipped so far. */
@@ -163,6 +180,7 @@ export class CharacteristicEvaluator {
 
   private establish(l: ChartLimits): void {
     this.current = l;
+    this.engineOffset = this.index;
     this.engine = new RuleEngine({ center: l.center, sigma: pointLimits(l, l.n).sigma }, this.c.rules);
     this.ewmaZ = this.c.chart === 'ewma' ? l.center : 0;
     this.ewmaDecay = 1;
@@ -196,9 +214,11 @@ export class CharacteristicEvaluator {
       point.lcl = -H;
       const up = this.cPlus > H;
       const down = this.cMinus > H;
+      point.cusum = { upper: this.cPlus, lower: this.cMinus };
       if (up || down) point.signal = up && down ? 'both' : up ? 'upper' : 'lower';
     } else {
-      point.violations = this.engine!.push(value, pl.sigma);
+      const fired = this.engine!.push(value, pl.sigma);
+      point.violations = fired.length === 0 || this.engineOffset === 0 ? fired : fired.map((v) => ({ ...v, index: v.index + this.engineOffset, points: v.points.map((i) => i + this.engineOffset) }));
     }
     if (secondary !== undefined && l.secondary) {
       point.secondary = { value: secondary, outOfLimits: secondary > l.secondary.ucl || secondary < l.secondary.lcl };

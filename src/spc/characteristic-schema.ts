@@ -97,6 +97,11 @@ export const characteristicSchema = z
     name: z.string().min(1),
     tag: z.string().min(1).optional().describe('Tag id whose samples are measured.'),
     inspection: z.string().min(1).optional().describe('Inspection source (e.g. a vision station) whose results are counted.'),
+    sizeTag: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('p and u charts from counters: a counter of units inspected; `tag` is then the counter of defectives (defects), and a point is plotted every `subgroup.size` units.'),
     chart: z.enum(CHART_KINDS),
     subgroup: subgroupSchema.prefault({}),
     spec: specSchema.prefault({}),
@@ -119,6 +124,9 @@ export const characteristicSchema = z
     }
     if ((c.chart === 'ewma' || c.chart === 'cusum') && n > 25) {
       ctx.addIssue({ code: 'custom', path: ['subgroup', 'size'], message: `${c.chart} subgroups hold 1..25 values, got ${n}` });
+    }
+    if (c.sizeTag !== undefined && (c.tag === undefined || (c.chart !== 'p' && c.chart !== 'u'))) {
+      ctx.addIssue({ code: 'custom', path: ['sizeTag'], message: 'sizeTag (a counter of inspected units) goes with a p or u chart and a counter tag' });
     }
     if (c.subgroup.mode === 'time-window' && c.subgroup.window === undefined) {
       ctx.addIssue({ code: 'custom', path: ['subgroup', 'window'], message: 'mode time-window needs a window, e.g. "1m"' });

@@ -7,6 +7,8 @@ export const SpcErrorCode = {
   SpecLimitsOrder: 'SPC_SPEC_LIMITS_ORDER',
   InvalidParameter: 'SPC_INVALID_PARAMETER',
   LengthMismatch: 'SPC_LENGTH_MISMATCH',
+  CharacteristicNotFound: 'SPC_CHARACTERISTIC_NOT_FOUND',
+  LimitsInvalid: 'SPC_LIMITS_INVALID',
 } as const;
 export type SpcErrorCode = (typeof SpcErrorCode)[keyof typeof SpcErrorCode];
 

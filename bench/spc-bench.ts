@@ -1,0 +1,168 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { AlarmBoard, alarmDefinitions, alarmsConfigSchema } from '../src/alarms/index.js';
+import { parseSiteConfig } from '../src/config/index.js';
+import { Quality, SampleBatchBuilder, TagRegistry, type FabrikEvent, type SampleBatch } from '../src/core/index.js';
+import { startEdgeNode } from '../src/node/edge-node.js';
+import { demoSiteConfig, Prng } from '../src/sim/index.js';
+import { characteristicSchema, LiveSpc, RULE_IDS } from '../src/spc/index.js';
+import type { Metric } from './metric.js';
+
+const ALL_RULES = Object.fromEntries(RULE_IDS.map((r) => [r, true]));
+
+function registry(n: number): { tags: TagRegistry; ids: string[] } {
+  const tags = new TagRegistry();
+  const ids = Array.from({ length: n }, (_, i) => `bench.c${i}`);
+  for (const id of ids) tags.define({ id, assetPath: 'acme/bench/area/m', point: id, dataType: 'number', unit: 'mm', description: '', retentionClass: 'standard', source: 'bench', writable: false });
+  return { tags, ids };
+}
+
+/** 1,000 characteristics (half X̄-R n = 5, half I-MR), fixed limits, every rule on. */
+function characteristics(ids: string[]) {
+  return ids.map((tag, i) =>
+    characteristicSchema.parse(
+      i % 2 === 0
+        ? { id: `c${i}`, name: tag, tag, chart: 'xbar-r', subgroup: { size: 5 }, rules: ALL_RULES, baseline: { mode: 'fixed', center: 0, ucl: 3 / Math.sqrt(5), lcl: -3 / Math.sqrt(5), sigma: 1 } }
+        : { id: `c${i}`, name: tag, tag, chart: 'imr', rules: ALL_RULES, baseline: { mode: 'fixed', center: 0, ucl: 3, lcl: -3, sigma: 1 } },
+    ),
+  );
+}
+
+function batches(n: number, tags: number, size: number, seed: number, start = 0): SampleBatch[] {
+  const rng = new Prng(seed);
+  const out: SampleBatch[] = [];
+  let ts = start;
+  for (let done = 0; done < n; done += size) {
+    const b = new SampleBatchBuilder(size);
+    for (let i = 0; i < size; i++) b.push((done + i) % tags, ++ts, rng.normal(0, 1), Quality.Good);
+    out.push(b.build());
+  }
+  return out;
+}
+
+/** Samples/s through live SPC with 1,000 characteristics and all rules on (evaluation only, no store). */
+export function benchSpcThroughput(opts: { characteristics: number; samples: number }): Record<string, Metric> {
+  const { tags, ids } = registry(opts.characteristics);
+  let events = 0;
+  const live = new LiveSpc({ characteristics: characteristics(ids), tags, emit: () => events++, siteAsset: 'acme/bench' });
+  const input = batches(opts.samples, opts.characteristics, 10_000, 3);
+  for (const b of input.slice(0, 5)) live.process(b); // warm-up
+  const t0 = performance.now();
+  for (const b of input) live.process(b);
+  const s = (performance.now() - t0) / 1000;
+  return {
+    'spc.evaluations_per_s': { value: Math.round(opts.samples / s), unit: 'samples/s', target: '>= 2000000 (1,000 characteristics, all rules)' },
+    'spc.violation_events_per_million': { value: Math.round((events / (opts.samples + 50_000)) * 1e6), unit: 'events', target: 'info (in-control noise, 12 rules)' },
+  };
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/**
+ * Sample → event inside the evaluation path under 100,000 samples/s of
+ * background load on 1,000 characteristics: a probe sample beyond the limits
+ * (and beyond an alarm's HI) is timed from its batch entering SPC and alarms
+ * to the event leaving them. The node's store commit is not in this figure.
+ */
+export async function benchSpcLatency(opts: { seconds: number }): Promise<Record<string, Metric>> {
+  const { tags, ids } = registry(1001);
+  const probeTag = 1000;
+  const sent = new Map<number, number>();
+  const spcLat: number[] = [];
+  const alarmLat: number[] = [];
+  const took = (list: number[]) => (e: FabrikEvent) => {
+    const t = sent.get(e.ts);
+    if (t !== undefined && e.tag === ids[probeTag]) list.push(performance.now() - t);
+  };
+  const probe = characteristicSchema.parse({ id: 'probe', name: 'probe', tag: ids[probeTag], chart: 'imr', rules: ALL_RULES, baseline: { mode: 'fixed', center: 0, ucl: 3, lcl: -3, sigma: 1 } });
+  const live = new LiveSpc({ characteristics: [...characteristics(ids.slice(0, 1000)), probe], tags, emit: (e) => e.kind === 'spc.violation' && took(spcLat)(e), siteAsset: 'acme/bench' });
+  const config = alarmsConfigSchema.parse({ tags: [{ tag: ids[probeTag], hi: { limit: 5 } }] });
+  const board = new AlarmBoard({ definitions: alarmDefinitions(config), config, tags, assets: [], emit: (e) => e.kind === 'alarm.active' && took(alarmLat)(e) });
+  const rng = new Prng(9);
+  const end = performance.now() + opts.seconds * 1000;
+  let ts = 0;
+  let background = 0;
+  const tickMs = 10;
+  while (performance.now() < end) {
+    const started = performance.now();
+    // 1,000 background samples per 10 ms tick = 100,000/s, then a probe: alternately far out and back in.
+    const b = new SampleBatchBuilder(1001);
+    for (let i = 0; i < 1000; i++) b.push(i, ++ts, rng.normal(0, 1), Quality.Good);
+    const probeOut = Math.floor(ts / 1001) % 2 === 0;
+    b.push(probeTag, ++ts, probeOut ? 10 : 0, Quality.Good);
+    const batch = b.build();
+    sent.set(ts, performance.now());
+    live.process(batch);
+    board.process(batch);
+    background += 1000;
+    sent.delete(ts - 1001 * 50);
+    const wait = tickMs - (performance.now() - started);
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+  spcLat.sort((a, b) => a - b);
+  alarmLat.sort((a, b) => a - b);
+  const rate = background / opts.seconds;
+  return {
+    'spc.background_rate': { value: Math.round(rate), unit: 'samples/s', target: '~100000' },
+    'spc.sample_to_violation_p50': { value: +percentile(spcLat, 50).toFixed(3), unit: 'ms', target: 'evaluation path, info' },
+    'spc.sample_to_violation_p99': { value: +percentile(spcLat, 99).toFixed(3), unit: 'ms', target: '< 10 (evaluation path)' },
+    'alarms.sample_to_alarm_p50': { value: +percentile(alarmLat, 50).toFixed(3), unit: 'ms', target: 'evaluation path, info' },
+    'alarms.sample_to_alarm_p99': { value: +percentile(alarmLat, 99).toFixed(3), unit: 'ms', target: '< 10 (evaluation path)' },
+  };
+}
+
+/**
+ * End to end in a running demo node: a step fault on the filler's product
+ * temperature, timed from the triggering sample's arrival at the node to the
+ * alarm event on the node's bus (what the WebSocket forwards). This includes
+ * the store's group commit, which samples and events both wait for.
+ */
+export async function benchNodeAlarmLatency(opts: { faults: number; progress: (m: string) => void }): Promise<Record<string, Metric>> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fabrik-bench-alarms-'));
+  const input = demoSiteConfig();
+  const config = parseSiteConfig({ ...input, inference: {}, spc: { characteristics: [] }, alarms: { tags: [{ tag: 'line1.filler.product_temp', hi: { limit: 15 } }] } });
+  const node = await startEdgeNode({ config, dataDir, port: 0, host: '127.0.0.1', logger: pino({ level: 'silent' }), seed: 5, tickMs: 100, webRoot: false });
+  const arrivals = new Map<number, number>();
+  const temp = node.tags.index('line1.filler.product_temp')!;
+  const lat: number[] = [];
+  let waiting: (() => void) | null = null;
+  node.bus.subscribe('samples', (b) => {
+    for (let i = 0; i < b.length; i++) if (b.tag[i] === temp) arrivals.set(b.ts[i]!, b.arrival[i]!);
+  });
+  node.bus.subscribe('events', (e) => {
+    if (e.kind !== 'alarm.active' && e.kind !== 'alarm.returned') return;
+    const arrival = arrivals.get(e.ts);
+    if (e.kind === 'alarm.active' && arrival !== undefined) lat.push(Date.now() - arrival);
+    waiting?.();
+  });
+  const next = () =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, 15_000); // a suppressed alarm (filler off) must not hang the bench
+      waiting = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+  try {
+    for (let i = 0; i < opts.faults; i++) {
+      opts.progress(`alarms: node fault ${i + 1}/${opts.faults}`);
+      const active = next();
+      node.plant!.injectFault({ address: 'line1.filler.product_temp', kind: 'step', offset: 25, durationMs: 2500 });
+      await active;
+      await next(); // returned
+    }
+  } finally {
+    await node.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  lat.sort((a, b) => a - b);
+  return {
+    'alarms.node_sample_to_event_p50': { value: Math.round(percentile(lat, 50)), unit: 'ms', target: 'info (includes store.commitInterval 200 ms)' },
+    'alarms.node_sample_to_event_max': { value: Math.round(lat.at(-1) ?? Number.NaN), unit: 'ms', target: 'info' },
+  };
+}

@@ -1,0 +1,100 @@
+import type { Logger } from 'pino';
+import { AlarmBoard, AlarmService, alarmDefinitions, type AlarmHistory } from '../alarms/index.js';
+import type { SiteConfig } from '../config/index.js';
+import type { Bus, ComponentHealth, FabrikEvent, TagRegistry } from '../core/index.js';
+import { startNotifications, type Notifications } from '../notify/index.js';
+import { LiveSpc, SpcService, type SpcHistory, type StoredSample } from '../spc/index.js';
+import type { EdgeStore } from '../store/index.js';
+
+const ALARM_KINDS = ['active', 'returned', 'acknowledged', 'shelved', 'unshelved', 'suppressed', 'unsuppressed'].map((t) => `alarm.${t}`);
+
+/** SPC, alarms and notifications of a node, wired to its store and bus. */
+export interface QualityRuntime {
+  spc?: SpcService;
+  alarms?: AlarmService;
+  live?: LiveSpc;
+  board?: AlarmBoard;
+  notifications: Notifications;
+  health(): Record<string, ComponentHealth>;
+  stop(): Promise<void>;
+}
+
+/** Reads stored samples and events back for SPC and the alarm journal. */
+export function storeHistory(store: EdgeStore): SpcHistory & AlarmHistory {
+  return {
+    events: (f) => store.events(f),
+    async samples(tags, range): Promise<StoredSample[]> {
+      const where = [`tag IN (${tags.map(sqlString).join(', ')})`, 'quality_code >= 64', 'value IS NOT NULL', 'isfinite(value)'];
+      if (range.from !== undefined) where.push(`ts >= epoch_ms(${Math.floor(range.from)}::BIGINT)`);
+      if (range.to !== undefined) where.push(`ts < epoch_ms(${Math.ceil(range.to)}::BIGINT)`);
+      const order = range.newest ? 'DESC' : 'ASC';
+      const r = await store.query(`SELECT epoch_ms(ts)::DOUBLE AS t, tag, value FROM samples WHERE ${where.join(' AND ')} ORDER BY ts ${order} LIMIT ${Math.max(1, Math.floor(range.limit))}`, { maxRows: range.limit, timeoutMs: 30_000 });
+      const rows = r.rows.map(([t, tag, value]) => ({ ts: Number(t), tag: String(tag), value: Number(value) }));
+      return range.newest ? rows.reverse() : rows;
+    },
+    async alarmEvents(f) {
+      const lists = await Promise.all(ALARM_KINDS.map((kind) => store.events({ ...f, kind })));
+      return lists.flat().sort((a, b) => b.ts - a.ts).slice(0, f.limit);
+    },
+  };
+}
+
+/**
+ * Starts live SPC and alarms on the stored sample stream: state is restored
+ * from the store first, then both subscribe to the bus; a tick closes
+ * timed-out subgroups, runs out alarm delays and ends shelving.
+ */
+export async function startQuality(opts: { config: SiteConfig; store: EdgeStore; bus: Bus; tags: TagRegistry; recordEvent: (e: FabrikEvent) => void; logger: Logger; tickMs: number }): Promise<QualityRuntime> {
+  const { config, store, bus, tags, recordEvent, logger } = opts;
+  const history = storeHistory(store);
+  const siteAsset = `${config.site.enterprise}/${config.site.id}`;
+  const unsubscribe: (() => void)[] = [];
+  const runtime: QualityRuntime = {
+    notifications: startNotifications(config.notify, bus, (m) => logger.warn({ part: 'notify' }, m)),
+    health: () => ({}),
+    stop: async () => {
+      for (const u of unsubscribe) u();
+      clearInterval(tick);
+      runtime.live?.stop();
+      runtime.board?.stop();
+      await runtime.notifications.close();
+    },
+  };
+  if (config.spc.characteristics.length > 0) {
+    const live = new LiveSpc({ characteristics: config.spc.characteristics, tags, emit: recordEvent, siteAsset });
+    await live.restore(history).catch((err: unknown) => logger.error({ err: (err as Error).message }, 'SPC state could not be restored; phase I starts again'));
+    unsubscribe.push(bus.subscribe('samples', (b) => live.process(b)));
+    runtime.live = live;
+    runtime.spc = new SpcService(live, history, tags);
+  }
+  const definitions = alarmDefinitions(config.alarms);
+  if (definitions.length > 0) {
+    const board = new AlarmBoard({ definitions, config: config.alarms, tags, assets: config.assets, emit: recordEvent, latest: (i) => store.latest(i) });
+    try {
+      board.restore((await history.alarmEvents({ limit: 10_000 })).reverse());
+    } catch (err) {
+      logger.error({ err: (err as Error).message }, 'alarm states could not be restored from the journal');
+    }
+    unsubscribe.push(bus.subscribe('samples', (b) => board.process(b)));
+    runtime.board = board;
+    runtime.alarms = new AlarmService(board, history);
+  }
+  const tick = setInterval(() => {
+    const now = Date.now();
+    runtime.live?.tick(now);
+    runtime.board?.tick(now);
+  }, opts.tickMs);
+  tick.unref();
+  const since = Date.now();
+  runtime.health = () => {
+    const out: Record<string, ComponentHealth> = {};
+    if (runtime.live) out['spc'] = { state: 'up', since, details: { characteristics: runtime.live.runners.size, evaluated: runtime.live.evaluated } };
+    if (runtime.board) out['alarms'] = { state: 'up', since, details: { alarms: runtime.board.alarms.size, evaluated: runtime.board.evaluated } };
+    return out;
+  };
+  return runtime;
+}
+
+function sqlString(s: string): string {
+  return `'${s.replaceAll("'", "''")}'`;
+}
