@@ -32,6 +32,7 @@ export async function startNodeSync(o: {
     const ca = existsSync(caFile) ? readFileSync(caFile, 'utf8') : undefined;
     tls = ca ? clientTlsOptions({ ca }) : undefined;
   }
+  // The cloud is never critical: a sync that cannot start (an unreadable outbox) is logged, and the node runs without it.
   return startSiteSync({
     config: { ...config.sync, hub },
     siteId: config.site.id,
@@ -52,5 +53,8 @@ export async function startNodeSync(o: {
     models: () => (o.inference?.models() ?? []).flatMap((m) => (m.active ? [{ name: m.name, version: m.active }] : [])),
     ...(tls ? { tls } : {}),
     logger: o.logger,
+  }).catch((err: unknown) => {
+    o.logger.error({ err: (err as Error).message, code: (err as { code?: string }).code }, 'hub sync did not start; the node runs without it');
+    return undefined;
   });
 }
