@@ -29,6 +29,10 @@ export async function startNodeSync(o: {
   if (hub.startsWith('https:')) {
     // The hub's CA: the configured file, else the site CA (a hub certificate from `fabrik cert issue`), else the system roots.
     const caFile = config.sync.caFile ?? tlsPaths(o.dataDir).caCert;
+    if (config.sync.caFile && !existsSync(caFile)) {
+      o.logger.error({ caFile }, 'hub sync did not start: sync.caFile does not exist; the node runs without it');
+      return undefined;
+    }
     const ca = existsSync(caFile) ? readFileSync(caFile, 'utf8') : undefined;
     tls = ca ? clientTlsOptions({ ca }) : undefined;
   }
