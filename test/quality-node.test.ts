@@ -9,6 +9,7 @@ import { parseSiteConfig, type SiteConfig } from '../src/config/index.js';
 import { startEdgeNode, type EdgeNode } from '../src/node/edge-node.js';
 import { demoSiteConfig } from '../src/sim/index.js';
 import { webhookSchema } from '../src/notify/index.js';
+import { runCli } from './cli-process.js';
 import { eventually } from './edge-node-fixture.js';
 
 // A real node on the demo plant: a fault injected through the sim API must end
@@ -110,6 +111,17 @@ describe('SPC and alarms in a running node', () => {
     expect(alarm).toMatchObject({ active: true, acknowledged: false, priority: 'low' });
     await eventually(async () => posted.some((p) => p.kind === 'spc.violation') && posted.some((p) => p.kind === 'alarm.active' && p.payload['alarm'] === ALARM), 15_000, 200);
   }, 150_000);
+
+  it('prints the report of a characteristic with `fabrik spc report`', async () => {
+    const run = await runCli(['spc', 'report', 'filler-volume', '--url', node.url, '--token', admin], { timeoutMs: 60_000 });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Line 1 fill volume \(filler-volume\) — imr, n = 1/);
+    expect(run.stdout).toMatch(/I {4} CL [\d.]+ {2}UCL/);
+    expect(run.stdout).toMatch(/we1 +I +/);
+    const list = await runCli(['spc', 'list', '--url', node.url, '--token', admin], { timeoutMs: 60_000 });
+    expect(list.stdout).toContain('filler-volume');
+  }, 90_000);
 
   it('lets an operator acknowledge with a comment, refuses a viewer, and audits and journals the acknowledgement', async () => {
     const created = await api<{ token: string }>('/api/v1/tokens', { body: { role: 'operator', name: 'shift-a' } });
