@@ -45,7 +45,7 @@ export function capabilityView(c: Characteristic, samples: readonly StoredSample
     cpkCi: null,
     normality: null,
     spec,
-    histogram: { bins: histogram(values, spec) },
+    histogram: { bins: histogram(values) },
     notes: [],
   };
   if (ATTRIBUTE.has(c.chart)) {
@@ -92,8 +92,8 @@ function finiteOrNull(x: number | undefined): number | null {
   return x !== undefined && Number.isFinite(x) ? x : null;
 }
 
-/** Sturges bins over the data and the spec limits, so the limits fall on the plot. */
-function histogram(values: readonly number[], spec: { lsl?: number; usl?: number }): { from: number; to: number; count: number }[] {
+/** Sturges bins over the range of the data (the dashboard widens the axis to the spec limits itself). */
+function histogram(values: readonly number[]): { from: number; to: number; count: number }[] {
   if (values.length === 0) return [];
   let lo = Infinity;
   let hi = -Infinity;
@@ -101,8 +101,6 @@ function histogram(values: readonly number[], spec: { lsl?: number; usl?: number
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
-  if (spec.lsl !== undefined) lo = Math.min(lo, spec.lsl);
-  if (spec.usl !== undefined) hi = Math.max(hi, spec.usl);
   if (hi === lo) return [{ from: lo, to: hi, count: values.length }];
   const k = Math.min(50, Math.ceil(Math.log2(values.length)) + 1);
   const width = (hi - lo) / k;
