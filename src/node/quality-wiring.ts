@@ -24,12 +24,12 @@ export function storeHistory(store: EdgeStore): SpcHistory & AlarmHistory {
   return {
     events: (f) => store.events(f),
     async samples(tags, range): Promise<StoredSample[]> {
-      const where = [`tag IN (${tags.map(sqlString).join(', ')})`, 'quality_code >= 64', 'value IS NOT NULL', 'isfinite(value)'];
+      const where = [`tag IN (${tags.map(sqlString).join(', ')})`, 'quality_code >= 64', '(value_text IS NOT NULL OR isfinite(value))'];
       if (range.from !== undefined) where.push(`ts >= epoch_ms(${Math.floor(range.from)}::BIGINT)`);
       if (range.to !== undefined) where.push(`ts < epoch_ms(${Math.ceil(range.to)}::BIGINT)`);
       const order = range.newest ? 'DESC' : 'ASC';
-      const r = await store.query(`SELECT epoch_ms(ts)::DOUBLE AS t, tag, value FROM samples WHERE ${where.join(' AND ')} ORDER BY ts ${order} LIMIT ${Math.max(1, Math.floor(range.limit))}`, { maxRows: range.limit, timeoutMs: 30_000 });
-      const rows = r.rows.map(([t, tag, value]) => ({ ts: Number(t), tag: String(tag), value: Number(value) }));
+      const r = await store.query(`SELECT epoch_ms(ts)::DOUBLE AS t, tag, value, value_text FROM samples WHERE ${where.join(' AND ')} ORDER BY ts ${order} LIMIT ${Math.max(1, Math.floor(range.limit))}`, { maxRows: range.limit, timeoutMs: 30_000 });
+      const rows = r.rows.map(([t, tag, value, text]): StoredSample => (text === null || text === undefined ? { ts: Number(t), tag: String(tag), value: Number(value) } : { ts: Number(t), tag: String(tag), value: Number.NaN, text: String(text) }));
       return range.newest ? rows.reverse() : rows;
     },
     async alarmEvents(f) {

@@ -31,7 +31,8 @@ const ATTRIBUTE = new Set(['p', 'np', 'c', 'u']);
  */
 export function capabilityView(c: Characteristic, samples: readonly StoredSample[]): CapabilityView {
   const spec = { ...c.spec };
-  const values = samples.map((s) => s.value).filter(Number.isFinite);
+  const measured = c.partTag === undefined ? samples : samples.filter((s) => s.tag !== c.partTag);
+  const values = measured.map((s) => s.value).filter(Number.isFinite);
   const view: CapabilityView = {
     n: values.length,
     mean: values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0,
@@ -61,7 +62,17 @@ export function capabilityView(c: Characteristic, samples: readonly StoredSample
     const n = c.subgroup.size;
     if (n >= 2) {
       const grouper = new Subgrouper({ ...c.subgroup, size: n });
-      const groups = samples.flatMap((s) => grouper.push({ ts: s.ts, value: s.value })).filter((g) => g.complete).map((g) => g.values);
+      let partId: string | undefined;
+      const groups = samples
+        .flatMap((s) => {
+          if (c.partTag !== undefined && s.tag === c.partTag) {
+            partId = s.text ?? String(s.value);
+            return [];
+          }
+          return grouper.push({ ts: s.ts, value: s.value, ...(partId !== undefined ? { partId } : {}) });
+        })
+        .filter((g) => g.complete)
+        .map((g) => g.values);
       r = capability({ spec, subgroups: groups, withinMethod: c.chart === 'xbar-s' ? 'sbar' : 'rbar' });
     } else {
       r = capability({ spec, values });

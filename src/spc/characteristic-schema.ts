@@ -97,6 +97,11 @@ export const characteristicSchema = z
     name: z.string().min(1),
     tag: z.string().min(1).optional().describe('Tag id whose samples are measured.'),
     inspection: z.string().min(1).optional().describe('Inspection source (e.g. a vision station) whose results are counted.'),
+    partTag: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('For subgroup mode part-id: the tag whose value is the part, batch or lot id of the measurements that follow it.'),
     sizeTag: z
       .string()
       .min(1)
@@ -124,6 +129,9 @@ export const characteristicSchema = z
     }
     if ((c.chart === 'ewma' || c.chart === 'cusum') && n > 25) {
       ctx.addIssue({ code: 'custom', path: ['subgroup', 'size'], message: `${c.chart} subgroups hold 1..25 values, got ${n}` });
+    }
+    if (c.subgroup.mode === 'part-id' && c.partTag === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['partTag'], message: 'mode part-id needs partTag: the tag that carries the part or batch id' });
     }
     if (c.sizeTag !== undefined && (c.tag === undefined || (c.chart !== 'p' && c.chart !== 'u'))) {
       ctx.addIssue({ code: 'custom', path: ['sizeTag'], message: 'sizeTag (a counter of inspected units) goes with a p or u chart and a counter tag' });
