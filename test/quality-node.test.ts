@@ -9,6 +9,7 @@ import { parseSiteConfig, type SiteConfig } from '../src/config/index.js';
 import { startEdgeNode, type EdgeNode } from '../src/node/edge-node.js';
 import { demoSiteConfig } from '../src/sim/index.js';
 import { webhookSchema } from '../src/notify/index.js';
+import { tagAlarmsSchema } from '../src/alarms/index.js';
 import { runCli } from './cli-process.js';
 import { eventually } from './edge-node-fixture.js';
 
@@ -177,4 +178,17 @@ describe('SPC and alarms in a running node', () => {
     const missing = await api<{ error: { code: string } }>('/api/v1/spc/nope/chart');
     expect(missing.status).toBe(404);
   }, 30_000);
+
+  it('applies a changed config: new alarms appear, the engineer’s limits stay, SPC can be switched off', async () => {
+    const next = { ...config, alarms: { ...config.alarms, tags: [...config.alarms.tags, tagAlarmsSchema.parse({ tag: 'line1.filler.bowl_level', lo: { limit: 5 } })] } };
+    await node.quality.reconfigure(next);
+    const ids = (await api<{ alarms: { id: string }[] }>('/api/v1/alarms?state=configured')).body.alarms.map((a) => a.id);
+    expect(ids).toContain('line1.filler.bowl_level.lo');
+    const c = (await api<{ characteristics: { limits?: { center: number; source: string } }[] }>('/api/v1/spc/characteristics')).body.characteristics[0]!;
+    expect(c.limits).toMatchObject({ center: 500, source: 'fixed' });
+    await node.quality.reconfigure({ ...next, spc: { characteristics: [] } });
+    const off = await api<{ error: { code: string } }>('/api/v1/spc/characteristics');
+    expect(off.status).toBe(404);
+    expect(off.body.error.code).toBe('SPC_NOT_RUNNING');
+  }, 60_000);
 });

@@ -19,7 +19,7 @@ import { SampleWriter } from './sample-writer.js';
 import { openNodeSecurity, type TlsFiles } from './node-security.js';
 import { reconfigureSources } from './reconfigure.js';
 import { simControl } from './sim-control.js';
-import { startQuality, type QualityRuntime } from './quality-wiring.js';
+import { hostQuality, type QualityHost } from './quality-wiring.js';
 import { Supervisor } from './supervisor.js';
 import { defineConfiguredTags } from './tag-definitions.js';
 
@@ -67,7 +67,7 @@ export interface EdgeNode {
   /** Detectors, models and cameras, when inference started. */
   inference?: InferenceRuntime;
   /** Live SPC, alarms and notifications. */
-  quality: QualityRuntime;
+  quality: QualityHost;
   /** Signed-config rollout: applied version, apply(). */
   rollout: ConfigRollout;
   /** The node's certificate for other listeners (PG wire, MQTT, uplink), null without one. */
@@ -163,7 +163,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
   }
 
   // SPC and alarms restore their state from the store before the first sample arrives.
-  const quality = await startQuality({ config, store, bus, tags, recordEvent, logger: logger.child({ part: 'quality' }), tickMs: opts.tickMs ?? 1000 });
+  const quality = await hostQuality({ config, store, bus, tags, recordEvent, logger: logger.child({ part: 'quality' }), tickMs: opts.tickMs ?? 1000 });
 
   const addSources = (cfg: SiteConfig, to: Supervisor): void => {
     for (const device of cfg.devices) {
@@ -190,6 +190,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
         addSources(next, supervisor);
         running = next;
         Object.assign(apiConfig, { site: next, siteId: next.site.id });
+        await quality.reconfigure(next);
         return supervisor;
       },
     });
@@ -241,8 +242,8 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
         ...(plant ? { sim: simControl(plant) } : {}),
         storeStats: () => ({ ...store.stats() }),
         ...(inference ? { inference } : {}),
-        ...(quality.spc ? { spc: quality.spc } : {}),
-        ...(quality.alarms ? { alarms: quality.alarms } : {}),
+        spc: quality.spc,
+        alarms: quality.alarms,
         logger,
         config: apiConfig,
         security: {

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
+import type { AlarmControl, SpcControl } from '../api/index.js';
 import { AlarmBoard, AlarmService, alarmDefinitions, type AlarmHistory } from '../alarms/index.js';
 import type { SiteConfig } from '../config/index.js';
-import type { Bus, ComponentHealth, FabrikEvent, TagRegistry } from '../core/index.js';
+import { FabrikError, type Bus, type ComponentHealth, type FabrikEvent, type TagRegistry } from '../core/index.js';
 import { startNotifications, type Notifications } from '../notify/index.js';
 import { LiveSpc, SpcService, type SpcHistory, type StoredSample } from '../spc/index.js';
 import type { EdgeStore } from '../store/index.js';
@@ -93,6 +94,57 @@ export async function startQuality(opts: { config: SiteConfig; store: EdgeStore;
     return out;
   };
   return runtime;
+}
+
+/** SPC and alarms for the API across config changes: the routes keep one object, the runtime behind it is replaced. */
+export interface QualityHost {
+  spc: SpcControl;
+  alarms: AlarmControl;
+  current(): QualityRuntime;
+  health(): Record<string, ComponentHealth>;
+  /** Restarts SPC, alarms and notifications when their part of the config changed; state is restored from the store. */
+  reconfigure(next: SiteConfig): Promise<void>;
+  stop(): Promise<void>;
+}
+
+type QualityOptions = Parameters<typeof startQuality>[0];
+
+/** Starts the quality runtime for `opts.config` and keeps it replaceable. */
+export async function hostQuality(opts: QualityOptions): Promise<QualityHost> {
+  let runtime = await startQuality(opts);
+  let config = opts.config;
+  const part = (c: SiteConfig) => JSON.stringify([c.spc, c.alarms, c.notify, c.assets]);
+  const spc = (): SpcService => runtime.spc ?? notRunning('SPC_NOT_RUNNING', 'this node runs no SPC; add characteristics under "spc:" in the site config');
+  const alarms = (): AlarmService => runtime.alarms ?? notRunning('ALARMS_NOT_RUNNING', 'this node runs no alarms; add them under "alarms:" in the site config');
+  return {
+    spc: {
+      characteristics: () => spc().characteristics(),
+      chart: (id, range) => spc().chart(id, range),
+      capability: (id, range) => spc().capability(id, range),
+      setBaseline: (id, req, actor) => spc().setBaseline(id, req, actor),
+    },
+    alarms: {
+      list: (f) => alarms().list(f),
+      acknowledge: (id, actor, comment) => alarms().acknowledge(id, actor, comment),
+      shelve: (id, actor, comment, minutes) => alarms().shelve(id, actor, comment, minutes),
+      unshelve: (id, actor, comment) => alarms().unshelve(id, actor, comment),
+      journal: (f) => alarms().journal(f),
+      rates: () => alarms().rates(),
+    },
+    current: () => runtime,
+    health: () => runtime.health(),
+    async reconfigure(next) {
+      if (part(next) === part(config)) return;
+      await runtime.stop();
+      config = next;
+      runtime = await startQuality({ ...opts, config: next });
+    },
+    stop: () => runtime.stop(),
+  };
+}
+
+function notRunning(code: string, message: string): never {
+  throw new FabrikError(code, message);
 }
 
 function sqlString(s: string): string {
