@@ -147,6 +147,12 @@ describe('SPC and alarms in a running node', () => {
     expect(journal.find((e) => e.transition === 'acknowledged')).toMatchObject({ alarmId: ALARM, comment: 'filler valve checked' });
     expect(journal.some((e) => e.alarmId === ALARM && e.transition === 'active')).toBe(true);
 
+    const metrics = await (await fetch(`${node.url}/metrics`)).text();
+    expect(metrics).toMatch(/fabrik_spc_violations_total\{characteristic="filler-volume"\} [1-9]/);
+    expect(metrics).toMatch(/fabrik_alarm_activations_total\{priority="low"\} [1-9]/);
+    expect(metrics).toMatch(/fabrik_alarms\{state="(acknowledged|normal)"\} [1-9]/);
+    expect(metrics).toMatch(/fabrik_webhook_events\{webhook="127\.0\.0\.1:\d+",outcome="sent"\} [1-9]/);
+
     const shelved = await api<{ shelvedUntil?: number }>(`/api/v1/alarms/line1.filler.product_temp.hi/shelve`, { token: operator, body: { comment: 'sensor being replaced', minutes: 30 } });
     expect(shelved.status).toBe(200);
     expect(shelved.body.shelvedUntil).toBeGreaterThan(Date.now());

@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { AlarmControl, SpcControl } from '../api/index.js';
 import { AlarmBoard, AlarmService, alarmDefinitions, type AlarmHistory } from '../alarms/index.js';
 import type { SiteConfig } from '../config/index.js';
 import { FabrikError, type Bus, type ComponentHealth, type FabrikEvent, type TagRegistry } from '../core/index.js';
 import { startNotifications, type Notifications } from '../notify/index.js';
 import { LiveSpc, SpcService, type SpcHistory, type StoredSample } from '../spc/index.js';
+import { trackQuality } from './quality-metrics.js';
 import type { EdgeStore } from '../store/index.js';
 
 const ALARM_KINDS = ['active', 'returned', 'acknowledged', 'shelved', 'unshelved', 'suppressed', 'unsuppressed'].map((t) => `alarm.${t}`);
@@ -109,8 +111,11 @@ export interface QualityHost {
 
 type QualityOptions = Parameters<typeof startQuality>[0];
 
-/** Starts the quality runtime for `opts.config` and keeps it replaceable. */
-export async function hostQuality(opts: QualityOptions): Promise<QualityHost> {
+/** Starts the quality runtime for `opts.config` and keeps it replaceable; its series go to `metrics`. */
+export async function hostQuality(options: QualityOptions & { metrics?: Registry }): Promise<QualityHost> {
+  const { metrics, ...base } = options;
+  const count = metrics ? trackQuality(metrics, () => runtime) : undefined;
+  const opts: QualityOptions = count ? { ...base, recordEvent: (e) => (count(e), base.recordEvent(e)) } : base;
   let runtime = await startQuality(opts);
   let config = opts.config;
   const part = (c: SiteConfig) => JSON.stringify([c.spc, c.alarms, c.notify, c.assets]);
