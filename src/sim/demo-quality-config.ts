@@ -47,8 +47,7 @@ export function demoSpcConfig(): NonNullable<SiteConfigInput['spc']> {
       {
         id: 'camera1-rejects',
         name: 'Camera 1 reject rate per 25 bottles',
-        tag: 'camera1.rejects',
-        sizeTag: 'camera1.inspected',
+        inspection: 'camera1',
         chart: 'p',
         subgroup: { size: 25 },
         baseline: { mode: 'phase1', subgroups: 20 },

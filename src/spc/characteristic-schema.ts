@@ -96,7 +96,7 @@ export const characteristicSchema = z
     id: z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/i, 'letters, digits, ".", "_" and "-" only'),
     name: z.string().min(1),
     tag: z.string().min(1).optional().describe('Tag id whose samples are measured.'),
-    inspection: z.string().min(1).optional().describe('Inspection source (e.g. a vision station) whose results are counted.'),
+    inspection: z.string().min(1).optional().describe('Inspection source (a camera id) whose rejects per inspected units are charted (its counters "<id>.rejects" and "<id>.inspected").'),
     partTag: z
       .string()
       .min(1)
@@ -130,6 +130,12 @@ export const characteristicSchema = z
     if ((c.chart === 'ewma' || c.chart === 'cusum') && n > 25) {
       ctx.addIssue({ code: 'custom', path: ['subgroup', 'size'], message: `${c.chart} subgroups hold 1..25 values, got ${n}` });
     }
+    if (c.inspection !== undefined && c.chart !== 'p' && c.chart !== 'u') {
+      ctx.addIssue({ code: 'custom', path: ['chart'], message: 'an inspection source is charted as a rate of rejects: use chart p (or u)' });
+    }
+    if (c.inspection !== undefined && c.sizeTag !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['sizeTag'], message: 'an inspection source brings its own counters ("<source>.rejects" per "<source>.inspected"); leave sizeTag out' });
+    }
     if (c.subgroup.mode === 'part-id' && c.partTag === undefined) {
       ctx.addIssue({ code: 'custom', path: ['partTag'], message: 'mode part-id needs partTag: the tag that carries the part or batch id' });
     }
@@ -139,7 +145,9 @@ export const characteristicSchema = z
     if (c.subgroup.mode === 'time-window' && c.subgroup.window === undefined) {
       ctx.addIssue({ code: 'custom', path: ['subgroup', 'window'], message: 'mode time-window needs a window, e.g. "1m"' });
     }
-  });
+  })
+  // An inspection source (a camera) counts what it inspected and rejected in two counter tags: chart those.
+  .transform((c) => (c.inspection !== undefined ? { ...c, tag: `${c.inspection}.rejects`, sizeTag: `${c.inspection}.inspected` } : c));
 
 /** A characteristic after defaults are applied (durations in ms). */
 export type Characteristic = z.output<typeof characteristicSchema>;

@@ -120,6 +120,12 @@ describe('live SPC', () => {
     expect(characteristicSchema.safeParse({ id: 'x', name: 'x', tag: 'ring', chart: 'xbar-r', subgroup: { size: 2, mode: 'part-id' } }).error?.issues[0]?.message).toMatch(/needs partTag/);
   });
 
+  it('charts an inspection source (a camera) from its reject and inspected counters', () => {
+    const c = characteristicSchema.parse({ id: 'cam', name: 'Camera rejects', inspection: 'camera1', chart: 'p', subgroup: { size: 25 } });
+    expect(c).toMatchObject({ tag: 'camera1.rejects', sizeTag: 'camera1.inspected' });
+    expect(characteristicSchema.safeParse({ id: 'cam', name: 'x', inspection: 'camera1', chart: 'xbar-r', subgroup: { size: 5 } }).error?.issues[0]?.message).toMatch(/use chart p/);
+  });
+
   it('restores limits after a restart and continues a run in progress, without repeating old violations', async () => {
     const first = rig([RING]);
     first.feed('ring', PISTON_RINGS.flat());
