@@ -176,6 +176,12 @@ describe('SPC and alarms in a running node', () => {
     expect(refused.status).toBe(403);
     const bad = await api<{ error: { code: string } }>(`/api/v1/spc/filler-volume/baseline`, { body: { limits: { center: 500, ucl: 495, lcl: 505 } } });
     expect(bad.status).toBe(400);
+    const study = await api<{ limits: { source: string; center: number } }>(`/api/v1/spc/filler-volume/baseline`, { body: { from: Date.now() - 600_000, to: Date.now(), comment: 'after the valve repair' } });
+    expect(study.status).toBe(200);
+    expect(study.body.limits.source).toBe('phase1');
+    const empty = await api<{ error: { code: string } }>(`/api/v1/spc/filler-volume/baseline`, { body: { from: 0, to: 1000 } });
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.code).toBe('SPC_INSUFFICIENT_DATA');
     const set = await api<{ limits: { center: number; ucl: number } }>(`/api/v1/spc/filler-volume/baseline`, { body: { limits: { center: 500, ucl: 505, lcl: 495 }, comment: 'from the design study' } });
     expect(set.status).toBe(200);
     expect(set.body.limits).toMatchObject({ center: 500, ucl: 505, source: 'fixed' });
