@@ -42,6 +42,7 @@ export function demoSpcConfig(): NonNullable<SiteConfigInput['spc']> {
         sizeTag: 'line1.labeller.labels',
         chart: 'p',
         subgroup: { size: 100 },
+        rules: { we4: false },
         baseline: { mode: 'phase1', subgroups: 20 },
       },
       {
