@@ -3,7 +3,7 @@ import type { SiteConfigInput } from '../config/index.js';
 /**
  * SPC characteristics of the demo plant: the lathe's part diameter (X̄-R, n = 5,
  * whose tool wear trips the trend and zone rules), fill volume (I-MR and EWMA),
- * label defects per 100 labels and camera rejects per 25 pictures (p-charts from counters).
+ * label defects per 500 labels and camera rejects per 25 pictures (p-charts from counters).
  */
 export function demoSpcConfig(): NonNullable<SiteConfigInput['spc']> {
   return {
@@ -37,11 +37,11 @@ export function demoSpcConfig(): NonNullable<SiteConfigInput['spc']> {
       },
       {
         id: 'label-defects',
-        name: 'Line 1 label defects per 100 labels',
+        name: 'Line 1 label defects (share of 500 labels)',
         tag: 'line1.labeller.defects',
         sizeTag: 'line1.labeller.labels',
         chart: 'p',
-        subgroup: { size: 100 },
+        subgroup: { size: 500 },
         rules: { we4: false },
         baseline: { mode: 'phase1', subgroups: 20 },
       },
