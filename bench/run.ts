@@ -12,6 +12,7 @@ import { benchStore } from './store-bench.js';
 import { benchFabric } from './fabric-bench.js';
 import { benchSecurity } from './security-bench.js';
 import { benchNodeAlarmLatency, benchSpcLatency, benchSpcThroughput } from './spc-bench.js';
+import { benchModbus, benchMqtt } from './protocol-bench.js';
 
 // `npm run bench` — every figure with its target, as a table and as JSON.
 // FABRIK_BENCH=quick shrinks every size for a smoke run; the default is the issue's sizes.
@@ -74,6 +75,10 @@ await section('inference-quality', async () => ({
 }));
 
 await section('security', () => benchSecurity({ quick, onProgress: progress }));
+await section('protocols', async () => ({
+  ...(await benchModbus({ seconds: quick ? 3 : 20, devices: 100, registers: 100, progress })),
+  ...(await benchMqtt({ messages: quick ? 100_000 : 1_000_000, progress })),
+}));
 
 await section('spc', async () => ({
   ...benchSpcThroughput({ characteristics: 1000, samples: quick ? 2_000_000 : 20_000_000 }),

@@ -49,7 +49,7 @@ describe('fabrik CLI', () => {
 
   it('loses nothing acknowledged when the node is killed with -9, and drains on SIGTERM', async () => {
     const dataDir = tempDir();
-    const args = ['demo', '--data-dir', dataDir, '--http-port', '0', '--seed', '3'];
+    const args = ['demo', '--lines', '1', '--data-dir', dataDir, '--http-port', '0', '--seed', '3'];
     const first = await startCli(args);
     const token = readFileSync(join(dataDir, 'secrets', 'admin.token'), 'utf8').trim();
     expect(statSync(join(dataDir, 'secrets', 'admin.token')).mode & 0o777).toBe(0o600);
@@ -102,7 +102,7 @@ describe('fabrik CLI', () => {
     expect(made.code).toBe(0);
     const token = made.stdout.trim();
     expect(token).toMatch(/^fbk_/);
-    const node = await startCli(['demo', '--data-dir', dataDir, '--http-port', '0'], { env: { FABRIK_SEED: '5' } });
+    const node = await startCli(['demo', '--lines', '1', '--data-dir', dataDir, '--http-port', '0'], { env: { FABRIK_SEED: '5' } });
     try {
       const tags = await fetch(`${node.url}/api/v1/tags`, { headers: { authorization: `Bearer ${token}` } });
       expect(tags.status).toBe(200);

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import mqtt from 'mqtt';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSiteConfig, type SiteConfig } from '../src/config/index.js';
@@ -10,6 +11,7 @@ import { startEdgeNode, type EdgeNode } from '../src/node/edge-node.js';
 import { demoSiteConfig } from '../src/sim/index.js';
 import { webhookSchema } from '../src/notify/index.js';
 import { tagAlarmsSchema } from '../src/alarms/index.js';
+import { mqttSiteSchema } from '../src/broker/index.js';
 import { runCli } from './cli-process.js';
 import { eventually } from './edge-node-fixture.js';
 
@@ -59,6 +61,8 @@ describe('SPC and alarms in a running node', () => {
   // A real webhook receiver: violations and alarms are posted to it.
   const posted: { kind: string; payload: Record<string, unknown> }[] = [];
   let receiver: Server;
+  let uns: mqtt.MqttClient | undefined;
+  const topics: string[] = [];
   beforeAll(async () => {
     receiver = createServer((req, res) => {
       let text = '';
@@ -70,9 +74,16 @@ describe('SPC and alarms in a running node', () => {
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     config.notify.webhooks = [webhookSchema.parse({ url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/fabrik`, kinds: ['spc.violation', 'alarm.*'] })];
+    // The node's own broker publishes every event to the unified namespace.
+    config.mqtt = mqttSiteSchema.parse({ broker: { port: 0, tls: 'off' }, uns: { samples: false, retain: false } });
     await start();
+    const broker = node.health().components['mqtt-broker']?.details?.['url'] as string;
+    uns = await mqtt.connectAsync(broker, { username: 'test', password: admin, reconnectPeriod: 0 });
+    uns.on('message', (topic) => topics.push(topic));
+    await uns.subscribeAsync('acme/#');
   }, 60_000);
   afterAll(async () => {
+    await uns?.endAsync();
     receiver?.close();
     await node?.stop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -111,6 +122,7 @@ describe('SPC and alarms in a running node', () => {
     const alarm = await eventually(async () => (await api<{ alarms: { id: string; active: boolean; acknowledged: boolean; priority: string }[] }>('/api/v1/alarms?state=unacked')).body.alarms.find((a) => a.id === ALARM), 60_000, 250);
     expect(alarm).toMatchObject({ active: true, acknowledged: false, priority: 'low' });
     await eventually(async () => posted.some((p) => p.kind === 'spc.violation') && posted.some((p) => p.kind === 'alarm.active' && p.payload['alarm'] === ALARM), 15_000, 200);
+    await eventually(async () => topics.includes('acme/demo/bottling/line1/filler/events/alarm.active') && topics.includes('acme/demo/bottling/line1/filler/events/spc.violation'), 15_000, 200);
   }, 150_000);
 
   it('prints the report of a characteristic with `fabrik spc report`', async () => {

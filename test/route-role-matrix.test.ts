@@ -59,9 +59,20 @@ describe('route × role matrix', () => {
       expect(paths).toContain(known);
     }
     expect(routes.filter((r) => r.path.startsWith('/api') && r.access === null)).toEqual([]);
-    // Outside /api only the probes, the metrics and the web app answer without a token.
+    // Outside /api only the probes, the metrics, the web app (and EdgeLake's GET / beside it)
+    // and the fabric's node-to-node routes are registered; the latter check the site token.
     const outside = routes.filter((r) => !r.path.startsWith('/api')).map((r) => r.path);
-    for (const p of outside) expect(['/healthz', '/readyz', '/metrics', '/', '/*']).toContain(p);
+    for (const p of outside) expect(['/healthz', '/readyz', '/metrics', '/', '/*', '/fabric/v1/*', '/fabric/v1/catalogue', '/fabric/v1/partial']).toContain(p);
+  });
+
+  it('refuses the node-to-node fabric routes without the site token or an API token', async () => {
+    for (const r of routes.filter((x) => x.path.startsWith('/fabric/v1/') && x.method !== 'ALL')) {
+      for (const token of [null, expired, revoked, 'fbk_nope', tampered]) {
+        const res = await call(r, token);
+        expect(res.status, `${r.method} ${r.path}`).toBe(401);
+      }
+      expect([401, 403], `${r.method} ${r.path} as viewer`).not.toContain((await call(r, tokens.viewer)).status);
+    }
   });
 
   it('answers 401 to every non-public route without a token and with expired, revoked, malformed or tampered tokens', async () => {

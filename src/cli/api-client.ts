@@ -6,7 +6,7 @@ import { join } from 'node:path';
 export function resolveToken(token: string | undefined, dataDir: string | undefined): string {
   if (token) return token.trim();
   // Without a data dir, look where `fabrik demo` and `fabrik node` keep theirs by default.
-  const files = (dataDir ? [dataDir] : ['data/demo', 'data']).map((d) => join(d, 'secrets', 'admin.token'));
+  const files = (dataDir ? [dataDir] : ['data/demo/line1', 'data/demo', 'data']).map((d) => join(d, 'secrets', 'admin.token'));
   for (const file of files) {
     try {
       return readFileSync(file, 'utf8').trim();
@@ -22,7 +22,7 @@ export function resolveToken(token: string | undefined, dataDir: string | undefi
  * that `fabrik init` left in the data dir, else the system roots.
  */
 export function resolveCa(dataDir: string | undefined): string | undefined {
-  const file = process.env['FABRIK_CA'] ?? (dataDir ? [join(dataDir, 'pki', 'ca.crt')] : ['data/demo/pki/ca.crt', 'data/pki/ca.crt']).find((f) => existsSync(f));
+  const file = process.env['FABRIK_CA'] ?? (dataDir ? [join(dataDir, 'pki', 'ca.crt')] : ['data/demo/line1/pki/ca.crt', 'data/demo/pki/ca.crt', 'data/pki/ca.crt']).find((f) => existsSync(f));
   return file ? readFileSync(file, 'utf8') : undefined;
 }
 

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { existsSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
 import { createLogger } from '../node/logger.js';
 import type { EdgeNode, EdgeNodeOptions } from '../node/edge-node.js';
 import { demoSiteConfig } from '../sim/index.js';
-import { dataDirOption, hostOption, httpPortOption, logLevelOption, parsePositiveInt, pgPortOption, webRootOption } from './options.js';
+import { parsePort, dataDirOption, hostOption, httpPortOption, logLevelOption, mqttPortOption, parsePositiveInt, pgPortOption, webRootOption } from './options.js';
 
 const DEMO_CONFIG = fileURLToPath(new URL('../../../examples/demo-site.yaml', import.meta.url));
 
@@ -25,6 +25,7 @@ interface RunOpts {
   tlsCert?: string;
   tlsKey?: string;
   tlsCa?: string;
+  mqttPort?: string;
 }
 
 const tlsOptions = (cmd: Command): Command =>
@@ -35,22 +36,77 @@ const tlsOptions = (cmd: Command): Command =>
 
 export function demoCommand(): Command {
   return new Command('demo')
-    .description('run the demo site: a simulated bottling plant feeding an edge node on localhost')
+    .description('run the demo site: a simulated bottling plant on real sockets (Modbus TCP, Sparkplug B), read by one edge node per line on localhost')
     .addOption(dataDirOption().default('data/demo'))
     .addOption(httpPortOption(8080))
     .addOption(hostOption())
     .addOption(new Option('--seed <n>', 'simulator seed (same seed, same plant)').env('FABRIK_SEED').default(42).argParser(parsePositiveInt))
-    .addOption(new Option('--lines <n>', 'number of bottling lines to simulate').default(1).argParser(parsePositiveInt))
+    .addOption(new Option('--lines <n>', 'number of bottling lines to simulate; each gets its own edge node (HTTP ports follow --http-port)').env('FABRIK_DEMO_LINES').default(2).argParser(parsePositiveInt))
+    .addOption(new Option('--single-node', 'run every line on one edge node instead of one node per line').env('FABRIK_DEMO_SINGLE_NODE'))
+    .addOption(new Option('--pg-port <port>', 'PostgreSQL wire port of the first node (default 5433, or a free one when taken)').env('FABRIK_PG_PORT').argParser(parsePort))
     .addOption(webRootOption())
-    .addOption(new Option('--tls', 'serve HTTPS/WSS: creates a demo CA and certificate in the data dir on first use').env('FABRIK_DEMO_TLS'))
+    .addOption(new Option('--tls', 'serve HTTPS/WSS: creates a demo CA and certificate in the data dir on first use (runs a single node)').env('FABRIK_DEMO_TLS'))
+    .addOption(new Option('--no-protocols', 'feed every machine in-process instead of over Modbus TCP and Sparkplug B').env('FABRIK_DEMO_IN_PROCESS'))
+    .addOption(new Option('--mqtt-port <port>', 'port of the embedded MQTT broker (default 1883, or a free one when taken)').env('FABRIK_MQTT_PORT').argParser(parsePort))
+    .addOption(new Option('--modbus-port <port>', 'port of the simulated Modbus TCP server (default: a free one)').env('FABRIK_MODBUS_PORT').argParser(parsePort))
     .addOption(logLevelOption())
-    .action(async (opts: RunOpts & { lines: number; tls?: boolean }) => {
-      const config = opts.lines === 1 ? loadSiteConfig(DEMO_CONFIG) : parseSiteConfig(demoSiteConfig({ lines: opts.lines }));
+    .action(async (opts: RunOpts & { lines: number; singleNode?: boolean; tls?: boolean; protocols: boolean; modbusPort?: string }) => {
+      const dataDir = resolve(opts.dataDir);
+      let config = opts.lines === 1 ? loadSiteConfig(DEMO_CONFIG) : parseSiteConfig(demoSiteConfig({ lines: opts.lines }));
+      // Node-to-node calls of a TLS demo would need the demo CA in every peer's trust store: TLS runs one node.
+      const perLine = opts.lines > 1 && !opts.singleNode && !opts.tls;
       if (opts.tls) {
-        await ensureDemoCertificate(resolve(opts.dataDir), opts.host);
+        await ensureDemoCertificate(dataDir, opts.host);
         config.security.tls = 'required';
       }
-      await runNode(config, opts, 'demo site');
+      const { portOrFree, startDemoPeers } = await import('../sim/protocols.js');
+      const pgPort = opts.pgPort !== undefined ? Number(opts.pgPort) : await portOrFree(opts.host, 5433);
+      // The plant on real sockets: Modbus TCP server, and a Sparkplug edge node on the (first) node's own broker.
+      const peers = opts.protocols
+        ? await startDemoPeers({ config, seed: opts.seed ?? 42, lines: opts.lines, ...(opts.modbusPort !== undefined ? { modbusPort: Number(opts.modbusPort) } : {}), ...(opts.mqttPort !== undefined ? { mqttPort: Number(opts.mqttPort) } : {}) })
+        : undefined;
+      if (peers) config = peers.config;
+      const peerLines = (node: EdgeNode): string[] =>
+        peers
+          ? [
+              `  modbus tcp       ${peers.modbusUrl} (filler, utilities; map: fabrik sim modbus-map)`,
+              `  sparkplug b      line1.capper via ${node.mqtt.broker?.url ?? ''} (group fabrik-demo, edge node sim-edge); the site itself as group fabrik-site, edge node demo`,
+            ]
+          : [];
+      const mqttPort = peers ? String(peers.brokerPort) : opts.mqttPort;
+      if (!perLine) {
+        return runNode(config, { ...opts, pgPort: String(pgPort), ...(mqttPort !== undefined ? { mqttPort } : {}) }, 'demo site', peers ? { plant: peers.plant } : {}, async (node) => {
+          await peers?.startSparkplug();
+          return peerLines(node);
+        }, peers);
+      }
+      const logger = createLogger({ level: opts.logLevel });
+      const { startFabricDemo } = await import('../node/fabric-demo.js');
+      const nodes = await startFabricDemo({
+        lines: opts.lines, dataDir, host: opts.host, httpPort: Number(opts.httpPort), pgPort, logger, base: config, seed: opts.seed ?? 42,
+        ...(peers ? { plant: peers.plant } : {}),
+        ...(mqttPort !== undefined ? { mqttPort: Number(mqttPort) } : {}),
+        ...(opts.webRoot ? { webRoot: resolve(opts.webRoot) } : {}),
+      });
+      await peers?.startSparkplug();
+      const first = nodes[0]!;
+      const text = [
+        '',
+        `Fabrik demo site "${config.site.id}" is running: ${nodes.length} edge nodes, one per line (${nodes.reduce((n, x) => n + x.tags.size, 0)} tags)`,
+        `  dashboard & API  ${first.url}/`,
+        ...nodes.map((n, i) => `  node line${i + 1}       ${n.url}/  data ${join(dataDir, `line${i + 1}`)}`),
+        `  admin token      ${first.adminToken.path}${first.adminToken.created ? ' (new)' : ''} (each node has its own, in its data directory)`,
+        `  postgres         postgres://fabrik@${opts.host}:${first.pgPort}/${config.site.id} (password: an API token; database "site" queries every node)`,
+        ...(first.mqtt.broker ? [`  mqtt broker      ${first.mqtt.broker.url}${first.mqtt.uns ? ' (UNS: topic = asset path, every node)' : ''}`] : []),
+        ...peerLines(first),
+        `  try              npx fabrik query --data-dir ${join(opts.dataDir, 'line1')} --url ${first.url} --scope site "select split_part(tag, '.', 1) as area, count(*) from samples group by 1"`,
+        'Stop with Ctrl-C (SIGTERM drains and flushes first).',
+        '',
+        '',
+      ].join('\n');
+      process.stdout.write(text);
+      const progress = reportProgress(first, logger);
+      await waitForSignal(nodes, logger, progress, peers);
     });
 }
 
@@ -63,6 +119,7 @@ export function nodeCommand(): Command {
     .addOption(hostOption())
     .addOption(new Option('--seed <n>', 'seed of the simulator, for sim devices').env('FABRIK_SEED').default(1).argParser(parsePositiveInt))
     .addOption(pgPortOption())
+    .addOption(mqttPortOption())
     .addOption(webRootOption())
     .addOption(new Option('--watch-config', 'GitOps: apply the --config file whenever it changes (a mounted ConfigMap)').env('FABRIK_WATCH_CONFIG'))
     .addOption(new Option('--watch-interval <ms>', 'how often the watched file is checked').env('FABRIK_WATCH_INTERVAL').default(5000).argParser(parsePositiveInt))
@@ -93,7 +150,7 @@ async function ensureDemoCertificate(dataDir: string, host: string): Promise<voi
   await writeSecretFile(p.key, leaf.keyPem);
 }
 
-async function runNode(config: SiteConfig, opts: RunOpts, what: string, extra: Partial<EdgeNodeOptions> = {}): Promise<void> {
+async function runNode(config: SiteConfig, opts: RunOpts, what: string, extra: Partial<EdgeNodeOptions> = {}, afterStart?: (node: EdgeNode) => Promise<string[]>, peers?: { close(): Promise<void> }): Promise<void> {
   const logger = createLogger({ level: opts.logLevel });
   const dataDir = resolve(opts.dataDir);
   // Loaded here, not at the top: every other command (query, config, token...) starts without the node's dependencies.
@@ -103,19 +160,26 @@ async function runNode(config: SiteConfig, opts: RunOpts, what: string, extra: P
     config, dataDir, host: opts.host, port: Number(opts.httpPort), logger, tls, ...extra,
     ...(opts.seed ? { seed: opts.seed } : {}),
     ...(opts.pgPort !== undefined ? { pgPort: Number(opts.pgPort) } : {}),
+    ...(opts.mqttPort !== undefined ? { mqttPort: Number(opts.mqttPort) } : {}),
     ...(opts.webRoot ? { webRoot: resolve(opts.webRoot) } : {}),
   });
-  const out = process.stdout;
-  out.write(`\nFabrik ${what} "${config.site.id}" is running (${node.tags.size} tags)\n`);
-  out.write(`  dashboard & API  ${node.url}/\n`);
-  out.write(`  data directory   ${dataDir}\n`);
-  out.write(`  admin token      ${node.adminToken.path}${node.adminToken.created ? ' (new)' : ''}\n`);
-  if (node.pgPort !== undefined) out.write(`  postgres         postgres://fabrik@${opts.host}:${node.pgPort}/${config.site.id} (password: an API token; database "site" queries every node)\n`);
-  if (node.url.startsWith('https')) out.write(`  TLS              site CA ${tlsPaths(dataDir).caCert} (clients: FABRIK_CA=<that file>)\n`);
-  out.write(`  try              npx fabrik query --data-dir ${opts.dataDir} --url ${node.url} "select count(*) from samples"\n`);
-  out.write('Stop with Ctrl-C (SIGTERM drains and flushes first).\n\n');
+  const lines = [
+    '',
+    `Fabrik ${what} "${config.site.id}" is running (${node.tags.size} tags)`,
+    `  dashboard & API  ${node.url}/`,
+    `  data directory   ${dataDir}`,
+    `  admin token      ${node.adminToken.path}${node.adminToken.created ? ' (new)' : ''}`,
+  ];
+  if (node.pgPort !== undefined) lines.push(`  postgres         postgres://fabrik@${opts.host}:${node.pgPort}/${config.site.id} (password: an API token; database "site" queries every node)`);
+  if (node.mqtt.broker) lines.push(`  mqtt broker      ${node.mqtt.broker.url}${node.mqtt.uns ? ' (UNS: topic = asset path)' : ''}`);
+  lines.push(...((await afterStart?.(node)) ?? []));
+  if (node.url.startsWith('https')) lines.push(`  TLS              site CA ${tlsPaths(dataDir).caCert} (clients: FABRIK_CA=<that file>)`);
+  lines.push(`  try              npx fabrik query --data-dir ${opts.dataDir} --url ${node.url} "select count(*) from samples"`);
+  lines.push('Stop with Ctrl-C (SIGTERM drains and flushes first).', '', '');
+  // One write: whoever watches the output sees the whole banner at once.
+  process.stdout.write(lines.join('\n'));
   const progress = reportProgress(node, logger);
-  await waitForSignal(node, logger, progress);
+  await waitForSignal([node], logger, progress, peers);
 }
 
 function reportProgress(node: EdgeNode, logger: ReturnType<typeof createLogger>): NodeJS.Timeout {
@@ -133,7 +197,7 @@ function reportProgress(node: EdgeNode, logger: ReturnType<typeof createLogger>)
   return timer;
 }
 
-function waitForSignal(node: EdgeNode, logger: ReturnType<typeof createLogger>, progress: NodeJS.Timeout): Promise<void> {
+function waitForSignal(nodes: EdgeNode[], logger: ReturnType<typeof createLogger>, progress: NodeJS.Timeout, peers?: { close(): Promise<void> }): Promise<void> {
   return new Promise((done) => {
     let stopping = false;
     const onSignal = (signal: NodeJS.Signals): void => {
@@ -144,17 +208,19 @@ function waitForSignal(node: EdgeNode, logger: ReturnType<typeof createLogger>, 
       stopping = true;
       clearInterval(progress);
       logger.info({ signal }, 'stopping: draining the pipeline and flushing the store');
-      node.stop().then(
-        () => {
-          logger.info('stopped cleanly');
-          done();
-          process.exit(0);
-        },
-        (err: unknown) => {
-          logger.error({ err: (err as Error).message }, 'stop failed');
-          process.exit(1);
-        },
-      );
+      Promise.all(nodes.map((n) => n.stop()))
+        .then(() => peers?.close())
+        .then(
+          () => {
+            logger.info('stopped cleanly');
+            done();
+            process.exit(0);
+          },
+          (err: unknown) => {
+            logger.error({ err: (err as Error).message }, 'stop failed');
+            process.exit(1);
+          },
+        );
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);

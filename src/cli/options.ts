@@ -41,3 +41,8 @@ export const pgPortOption = () =>
   new Option('--pg-port <port>', 'PostgreSQL wire port of the data fabric (psql, Grafana, BI tools; 0 picks a free one; default: fabric.pg.port, else off)')
     .env('FABRIK_PG_PORT')
     .argParser(parsePort);
+
+export const mqttPortOption = () =>
+  new Option('--mqtt-port <port>', 'port of the embedded MQTT broker; turns it on (0 picks a free one; default: mqtt.broker.port)')
+    .env('FABRIK_MQTT_PORT')
+    .argParser(parsePort);

@@ -9,6 +9,7 @@ interface QueryOpts {
   dataDir?: string;
   format: 'table' | 'json' | 'csv';
   maxRows?: string;
+  scope: 'local' | 'site';
 }
 
 export function queryCommand(): Command {
@@ -20,21 +21,23 @@ export function queryCommand(): Command {
     .addOption(dataDirOption())
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
     .option('--max-rows <n>', 'row cap for this query')
+    .addOption(new Option('--scope <scope>', 'local: this node only; site: every edge node of the site, merged exactly').choices(['local', 'site']).default('local'))
     .action(async (sql: string, opts: QueryOpts) => {
       const token = resolveToken(opts.token, opts.dataDir);
-      const body = { sql, format: opts.format === 'csv' ? 'csv' : 'json', ...(opts.maxRows ? { maxRows: Number(opts.maxRows) } : {}) };
+      const body = { sql, format: opts.format === 'csv' ? 'csv' : 'json', ...(opts.maxRows ? { maxRows: Number(opts.maxRows) } : {}), ...(opts.scope === 'site' ? { scope: 'site' } : {}) };
       const res = await callApi(opts.url, token, '/api/v1/query', { body });
       if (opts.format === 'csv') {
         process.stdout.write(res.text);
         return;
       }
-      const data = res.body as { columns: string[]; rows: unknown[][]; truncated: boolean; elapsedMs: number };
+      const data = res.body as { columns: string[]; rows: unknown[][]; truncated: boolean; elapsedMs: number; partial?: boolean; missing?: { node: string; reason: string }[] };
       if (opts.format === 'json') {
         process.stdout.write(`${JSON.stringify(data)}\n`);
         return;
       }
       process.stdout.write(`${formatTable(data.columns, data.rows)}\n`);
-      const note = data.truncated ? ' (truncated: raise --max-rows or narrow the query)' : '';
+      let note = data.truncated ? ' (truncated: raise --max-rows or narrow the query)' : '';
+      if (data.partial) note += `; PARTIAL: ${(data.missing ?? []).map((m) => `${m.node} (${m.reason})`).join(', ')} did not answer`;
       process.stderr.write(`${data.rows.length} row${data.rows.length === 1 ? '' : 's'} in ${data.elapsedMs.toFixed(1)} ms${note}\n`);
     });
 }

@@ -3,19 +3,22 @@ import { createPlant } from '../sim/index.js';
 import { callApi, resolveToken } from './api-client.js';
 import { dataDirOption, parsePositiveInt, tokenOption, urlOption } from './options.js';
 import { simCameraCommand } from './sim-camera-command.js';
+import { modbusMapCommand, simProtocolOptions, startSimProtocols, type SimProtocolOpts } from './sim-protocols.js';
 import { formatTable } from './table.js';
 
 export function simCommand(): Command {
   const cmd = new Command('sim').description('the simulated plant: run it standalone, list its signals, inject faults into a running node');
-  cmd
+  const run = cmd
     .command('run', { isDefault: true })
     .description('run the plant on its own and print chosen signals every second')
     .addOption(new Option('--seed <n>', 'seed (same seed, same plant)').env('FABRIK_SEED').default(42).argParser(parsePositiveInt))
     .addOption(new Option('--lines <n>', 'bottling lines').default(1).argParser(parsePositiveInt))
     .option('--signals <list>', 'comma-separated signal addresses to print', 'line1.filler.state,line1.filler.product_temp,line1.filler.fill_volume,cnc1.lathe.part_diameter,utilities.compressor1.pressure')
-    .addOption(new Option('--duration <seconds>', 'stop after this many seconds').argParser(parsePositiveInt))
-    .action(async (opts: { seed: number; lines: number; signals: string; duration?: number }) => {
+    .addOption(new Option('--duration <seconds>', 'stop after this many seconds').argParser(parsePositiveInt));
+  simProtocolOptions(run).action(async (opts: SimProtocolOpts & { seed: number; lines: number; signals: string; duration?: number }) => {
       const plant = createPlant({ seed: opts.seed, lines: opts.lines, startTime: Date.now() });
+      const served = await startSimProtocols(plant, opts);
+      for (const line of served.lines) process.stderr.write(`${line}\n`);
       const wanted = opts.signals.split(',').map((s) => s.trim()).filter(Boolean);
       const unknown = wanted.filter((a) => !plant.has(a));
       if (unknown.length) throw new Error(`unknown signal(s): ${unknown.join(', ')} (list them with: fabrik sim signals)`);
@@ -36,6 +39,7 @@ export function simCommand(): Command {
           done();
         });
       });
+      await served.close();
     });
   cmd
     .command('signals')
@@ -85,5 +89,6 @@ export function simCommand(): Command {
       process.stderr.write(`cleared ${id}\n`);
     });
   cmd.addCommand(simCameraCommand());
+  cmd.addCommand(modbusMapCommand());
   return cmd;
 }

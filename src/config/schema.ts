@@ -15,6 +15,8 @@ import { securitySchema } from '../security/security-schema.js';
 import { spcConfigIssues, spcConfigSchema } from '../spc/spc-config.js';
 import { alarmsConfigIssues, alarmsConfigSchema } from '../alarms/alarm-config.js';
 import { notifyConfigSchema } from '../notify/notify-config.js';
+// The schema file itself, not broker/index.ts: loading a config must not load mqtt.js and aedes.
+import { mqttSiteSchema } from '../broker/broker-config.js';
 
 export * from './primitives.js';
 export * from './tag-binding.js';
@@ -154,6 +156,7 @@ export const siteConfigSchema = z
     spc: spcConfigSchema.prefault({}).describe('Statistical process control: characteristics charted live on every sample.'),
     alarms: alarmsConfigSchema.prefault({}).describe('ISA-18.2 alarms: HIHI/HI/LO/LOLO, deviation, rate of change and discrete alarms per tag.'),
     notify: notifyConfigSchema.prefault({}).describe('Webhooks that receive events (SPC violations, alarms) as JSON.'),
+    mqtt: mqttSiteSchema.default({}).describe('The embedded MQTT broker and publishing to the unified namespace (UNS).'),
   })
   .strict()
   .superRefine((cfg, ctx) => {

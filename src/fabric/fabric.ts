@@ -9,6 +9,7 @@ import { fabricApiRoutes, peerRoutes } from './fabric-routes.js';
 import { LocalSql, type FabricStore, type LatestRow } from './local-sql.js';
 import { MergeEngine } from './merge-engine.js';
 import { PeerDirectory } from './peer-directory.js';
+import type { TlsOptions } from 'node:tls';
 import { startPgServer, type PgServer } from './pg/pg-server.js';
 import { SiteQuery, type SiteQueryResult } from './site-query.js';
 import { SqlAst } from './sql-ast.js';
@@ -39,6 +40,8 @@ export interface FabricOptions {
   /** PostgreSQL wire port (overrides fabric.pg.port); undefined and unset in config = off. */
   pgPort?: number;
   pgHost?: string;
+  /** Server TLS options of the PostgreSQL endpoint (from the node's certificate); null/undefined: plain text. */
+  pgTls?: TlsOptions | null;
 }
 
 /**
@@ -84,7 +87,7 @@ export class Fabric {
       await fabric.#peers.start();
       const port = opts.pgPort ?? opts.config.pg.port;
       if (port !== undefined) {
-        fabric.#pg = await startPgServer({ fabric, host: opts.pgHost ?? opts.config.pg.host ?? '127.0.0.1', port, ...(opts.logger ? { logger: opts.logger } : {}) });
+        fabric.#pg = await startPgServer({ fabric, host: opts.pgHost ?? opts.config.pg.host ?? '127.0.0.1', port, tls: opts.pgTls ?? null, ...(opts.logger ? { logger: opts.logger } : {}) });
       }
       return fabric;
     } catch (err) {

@@ -29,6 +29,8 @@ export interface Peer {
 export class PeerDirectory {
   readonly #config: FabricConfig;
   readonly #instance: string;
+  #stopped = false;
+  #refreshTimer: NodeJS.Timeout | undefined;
   readonly #logger: Logger | undefined;
   readonly #siteToken: string | undefined;
   readonly #peerTokens = new Map<string, string>();
@@ -62,13 +64,30 @@ export class PeerDirectory {
       t.unref();
       this.#timers.push(t);
     }
-    void this.refresh();
-    const t = setInterval(() => void this.refresh(), this.#config.catalogueEvery);
+    this.#scheduleRefresh(0, 0);
+  }
+
+  /**
+   * Refreshes the catalogues every `catalogueEvery`; while some peer has not
+   * answered yet (nodes of a site start in any order) it asks again sooner,
+   * from 1 s doubling up to that period.
+   */
+  #scheduleRefresh(delayMs: number, misses: number): void {
+    if (this.#stopped) return;
+    const t: NodeJS.Timeout = setTimeout(() => {
+      void this.refresh().finally(() => {
+        const waiting = this.all().some((p) => p.state === 'down' || p.state === 'unknown');
+        const every = this.#config.catalogueEvery;
+        this.#scheduleRefresh(waiting ? Math.min(every, 1000 * 2 ** misses) : every, waiting ? misses + 1 : 0);
+      });
+    }, delayMs);
     t.unref();
-    this.#timers.push(t);
+    this.#refreshTimer = t;
   }
 
   stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#refreshTimer);
     for (const t of this.#timers) clearInterval(t);
   }
 
@@ -95,7 +114,9 @@ export class PeerDirectory {
       peer.latencyMs = performance.now() - started;
       return peer;
     } catch (err) {
-      if (peer.state !== 'down') this.#logger?.warn({ peer: peer.client.url, err: errorMessage(err) }, 'fabric peer not answering');
+      // A peer that has never answered is usually still starting (the nodes of a site start in any order): only a lost peer is a warning.
+      if (peer.state === 'up') this.#logger?.warn({ peer: peer.client.url, err: errorMessage(err) }, 'fabric peer stopped answering');
+      else if (peer.state === 'unknown') this.#logger?.info({ peer: peer.client.url, err: errorMessage(err) }, 'fabric peer not answering yet; asking again');
       peer.state = peer.state === 'self' ? 'self' : 'down';
       peer.error = errorMessage(err);
       throw err;

@@ -2,11 +2,14 @@ import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createSimSource } from '../adapters/sim/index.js';
+import { createModbusSource } from '../adapters/modbus/index.js';
+import { createMqttSource } from '../adapters/mqtt/index.js';
+import { startSiteMqtt, type SiteMqtt } from './site-mqtt.js';
 import { findWebRoot, startApiServer, type ApiServer, type HealthReport } from '../api/index.js';
 import type { DeviceConfig, SiteConfig } from '../config/index.js';
 import { Bus, TagRegistry, type FabrikEvent, type SampleBatch, type Source } from '../core/index.js';
 import { AssetContext, createPipeline, IngestQueue, type Pipeline } from '../pipeline/index.js';
-import { ensureAdminToken, TokenStore, type TlsMaterial, type TrustedKey } from '../security/index.js';
+import { ensureAdminToken, listenerTls, TokenStore, type TlsMaterial, type TrustedKey } from '../security/index.js';
 import { ConfigRollout, ConfigVersions, watchConfigFile, type AppliedVersion, type ConfigWatch } from '../rollout/index.js';
 import { createPlant, type Plant } from '../sim/index.js';
 import { EdgeStore } from '../store/index.js';
@@ -15,6 +18,7 @@ import { fabricLatest, fileSourceFolders } from './fabric-wiring.js';
 import { startInference, type InferenceRuntime } from '../inference/index.js';
 import { createIngestMetrics } from './ingest-metrics.js';
 import { trackDrops } from './drop-metrics.js';
+import { trackAdapterFaults } from './adapter-metrics.js';
 import { SampleWriter } from './sample-writer.js';
 import { openNodeSecurity, type TlsFiles } from './node-security.js';
 import { reconfigureSources } from './reconfigure.js';
@@ -49,6 +53,8 @@ export interface EdgeNodeOptions {
   sourceStartTimeoutMs?: number;
   /** A file whose content becomes the password of user "admin" when the node has no users yet. */
   bootstrapAdminPasswordFile?: string;
+  /** Port of the embedded MQTT broker (overrides mqtt.broker.port and turns the broker on; 0 picks a free one). */
+  mqttPort?: number;
 }
 
 export interface EdgeNode {
@@ -72,6 +78,8 @@ export interface EdgeNode {
   rollout: ConfigRollout;
   /** The node's certificate for other listeners (PG wire, MQTT, uplink), null without one. */
   tlsMaterial: TlsMaterial | null;
+  /** The embedded MQTT broker and UNS publisher, when the config or --mqtt-port asks for them. */
+  mqtt: SiteMqtt;
   health(): HealthReport;
   /** Stops sources, stores what is queued, closes the store and the API. */
   stop(): Promise<void>;
@@ -96,10 +104,15 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
   });
   let fabric: Fabric;
   try {
+    const pgHost = config.fabric.pg.host ?? host;
+    // The PostgreSQL endpoint makes the same TLS decision as the API: a network-facing listener without a certificate refuses to start.
+    const pgTls = opts.pgPort !== undefined || config.fabric.pg.port !== undefined
+      ? listenerTls({ listener: 'PostgreSQL endpoint', host: pgHost, mode: config.security.tls, material: security.tlsMaterial }).tls
+      : null;
     fabric = await Fabric.start({
       config: config.fabric, siteId: config.site.id, dataDir, store, latest: fabricLatest(store, tags), tokens,
       queryMaxRows: config.api.queryMaxRows, queryTimeoutMs: config.api.queryTimeout, version: opts.version ?? '0.1.0',
-      logger: logger.child({ part: 'fabric' }), ...(opts.pgPort !== undefined ? { pgPort: opts.pgPort } : {}), pgHost: config.fabric.pg.host ?? host,
+      logger: logger.child({ part: 'fabric' }), ...(opts.pgPort !== undefined ? { pgPort: opts.pgPort } : {}), pgHost, pgTls,
     });
   } catch (err) {
     await store.close();
@@ -138,9 +151,10 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
       },
     });
   let supervisor = newSupervisor();
+  trackAdapterFaults(metrics, () => supervisor.health());
 
   const needsPlant = config.devices.some((d) => d.enabled && d.protocol === 'sim');
-  const plant = opts.plant ?? (needsPlant ? createPlant({ seed: opts.seed ?? 1, startTime: Date.now() }) : undefined);
+  const plant = opts.plant ?? (needsPlant ? createPlant({ seed: opts.seed ?? 1, startTime: Date.now(), lines: simulatedLines(config) }) : undefined);
   const recordEvent = (event: FabrikEvent): void => {
     store.writeEvents([event]).then(
       () => {
@@ -164,11 +178,27 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
 
   // SPC and alarms restore their state from the store before the first sample arrives.
   const quality = await hostQuality({ config, store, bus, tags, recordEvent, logger: logger.child({ part: 'quality' }), tickMs: opts.tickMs ?? 1000, metrics });
+  let siteMqtt: SiteMqtt;
+  try {
+    siteMqtt = await startSiteMqtt({
+      config: config.mqtt, tags, bus, logger: logger.child({ part: 'mqtt' }), tokens, tlsMode: config.security.tls, tlsMaterial: security.tlsMaterial,
+      ...(opts.mqttPort !== undefined ? { port: opts.mqttPort } : {}),
+    });
+  } catch (err) {
+    await quality.stop();
+    await inference?.stop();
+    await writer.drain();
+    await fabric.stop();
+    await store.close();
+    await tokens.close();
+    await security.close();
+    throw err;
+  }
 
   const addSources = (cfg: SiteConfig, to: Supervisor): void => {
     for (const device of cfg.devices) {
       if (!device.enabled) continue;
-      to.add(device.id, () => createSource(device, { tags, plant }));
+      to.add(device.id, () => createSource(device, { tags, plant, logger: logger.child({ part: 'adapter', device: device.id }) }));
     }
   };
   addSources(config, supervisor);
@@ -213,7 +243,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
 
   let ready = false;
   const health = (): HealthReport => {
-    const components = { store: store.health(), ...supervisor.health(), ...inference?.health(), ...quality.health(), ...(inferenceError ? { inference: { state: 'down' as const, since: Date.now(), message: inferenceError } } : {}) };
+    const components = { store: store.health(), ...supervisor.health(), ...siteMqtt.health(), ...inference?.health(), ...quality.health(), ...(inferenceError ? { inference: { state: 'down' as const, since: Date.now(), message: inferenceError } } : {}) };
     if (writer.failures > 0) components.store = { ...components.store, state: 'degraded', message: `${writer.failures} failed writes in a row; retrying` };
     const states = Object.values(components).map((c) => c.state);
     const status = components.store.state === 'down' ? 'down' : states.every((s) => s === 'up') ? 'ok' : 'degraded';
@@ -261,6 +291,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
     clearInterval(tick);
     await inference?.stop();
     await supervisor.stop();
+    await siteMqtt.close();
     await writer.drain();
     await quality.stop();
     await fabric.stop();
@@ -297,6 +328,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
       if (last.length > 0) queue.push(last);
       await writer.drain();
       await quality.stop();
+      await siteMqtt.close();
       await api.close();
       await fabric.stop();
       await store.close();
@@ -319,6 +351,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
     rollout,
     quality,
     tlsMaterial: security.tlsMaterial,
+    mqtt: siteMqtt,
     fabric,
     pgPort: fabric.pgPort,
     ...(inference ? { inference } : {}),
@@ -327,12 +360,29 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
   };
 }
 
-function createSource(device: DeviceConfig, ctx: { tags: TagRegistry; plant: Plant | undefined }): Source {
+function createSource(device: DeviceConfig, ctx: { tags: TagRegistry; plant: Plant | undefined; logger?: Logger }): Source {
   switch (device.protocol) {
     case 'sim':
       if (!ctx.plant) throw new Error(`device "${device.id}" uses the simulator, but this node runs none`);
       return createSimSource({ device, tags: ctx.tags, plant: ctx.plant });
+    case 'mqtt':
+      return createMqttSource({ device, tags: ctx.tags, ...(ctx.logger ? { logger: ctx.logger } : {}) });
+    case 'modbus':
+      return createModbusSource({ device, tags: ctx.tags, ...(ctx.logger ? { logger: ctx.logger } : {}) });
     default:
       throw new Error(`device "${device.id}": the ${device.protocol} adapter is not available in this build`);
   }
+}
+
+/** How many bottling lines the sim devices read (addresses line1.… to lineN.…), so `fabrik demo --lines N` simulates all of them. */
+function simulatedLines(config: SiteConfig): number {
+  let lines = 1;
+  for (const d of config.devices) {
+    if (d.protocol !== 'sim') continue;
+    for (const t of d.tags) {
+      const m = /^line(\d+)\./.exec(t.address ?? '');
+      if (m) lines = Math.max(lines, Number(m[1]));
+    }
+  }
+  return lines;
 }

@@ -141,6 +141,8 @@ export async function hostQuality(options: QualityOptions & { metrics?: Registry
     async reconfigure(next) {
       if (part(next) === part(config)) return;
       await runtime.stop();
+      // Limit changes and acknowledgements of the last moments may still wait for the group commit; the new runtime reads them back.
+      await opts.store.flush();
       config = next;
       runtime = await startQuality({ ...opts, config: next });
     },

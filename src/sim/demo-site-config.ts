@@ -79,7 +79,8 @@ function lineKpis(lines: number): NonNullable<SiteConfigInput['kpi']>['lines'] {
   return [...bottling, { asset: 'acme/demo/machining/cnc1', stateTag: 'cnc1.lathe.state', countTag: 'cnc1.lathe.parts', idealRate: 7.5, unit: 'parts' }];
 }
 
-function tagOf(s: SignalInfo) {
+/** The demo's tag for a plant signal: id = address, with its unit, range, deadband and retention hints. */
+export function tagOf(s: SignalInfo) {
   const { deadband, range, retention } = s.hints;
   return {
     id: s.address,

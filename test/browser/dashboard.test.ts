@@ -126,6 +126,23 @@ describe.runIf(browserTestsEnabled)('dashboard in a real browser', () => {
     expect(csv).toContain('line1.filler.bottles,');
   }, 45_000);
 
+  it('queries the whole site: the demo runs one edge node per line, and "Whole site" merges both', async () => {
+    const page = await open(engineer);
+    await page.goto(`${node.url}/#/query`);
+    await page.locator('#sql').fill("select split_part(tag, '.', 1) as area, count(*) as n from samples group by 1 order by 1");
+    await page.getByRole('button', { name: /^Run/ }).click();
+    await page.getByTestId('query-summary').waitFor();
+    const local = await page.locator('table.data tbody tr td:first-child').allTextContents();
+    expect(local).toContain('line1');
+    expect(local).not.toContain('line2');
+    await page.getByLabel(/Whole site \(2 nodes\)/).check();
+    await page.getByRole('button', { name: /^Run/ }).click();
+    await page.getByTestId('query-summary').filter({ hasText: 'site query' }).waitFor();
+    const site = await page.locator('table.data tbody tr td:first-child').allTextContents();
+    expect(site).toEqual(expect.arrayContaining(['line1', 'line2', 'utilities']));
+    expect(await page.getByTestId('query-summary').textContent()).toMatch(/line1, line2 answered|line2, line1 answered/);
+  }, 45_000);
+
   it('pans a 100,000-point chart and measures the frame time', async () => {
     const page = await open(engineer);
     await page.goto(`${node.url}/#/query`);

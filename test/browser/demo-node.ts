@@ -11,7 +11,7 @@ export class DemoNode {
   url = '';
 
   get adminToken(): string {
-    return readFileSync(join(this.dataDir, 'secrets', 'admin.token'), 'utf8').trim();
+    return readFileSync(join(this.dataDir, 'line1', 'secrets', 'admin.token'), 'utf8').trim();
   }
 
   async start(): Promise<void> {

@@ -16,6 +16,11 @@ export const mqttSparkplugSchema = z
     edgeNodeId: z.string().regex(/^[^/+#]+$/).optional().describe('Only this edge node (default: every node of the group).'),
     deviceId: z.string().regex(/^[^/+#]+$/).optional().describe('Only this device of the edge node (node metrics still arrive).'),
     rebirthHoldOff: z.number().int().nonnegative().default(5000).describe('Minimum ms between two rebirth requests to the same edge node.'),
+    hostId: z
+      .string()
+      .regex(/^[^/+#]+$/)
+      .optional()
+      .describe('Sparkplug 3.0 primary host id: Fabrik publishes spBv1.0/STATE/<hostId> online (retained) and offline as its will, so edge nodes that wait for their primary host publish.'),
   })
   .strict();
 
@@ -51,6 +56,17 @@ export const mqttTagBindingSchema = tagBindingSchema
   })
   .strict();
 
+/** Why `pattern` is not an MQTT subscription filter, or null when it is one. */
+function topicFilterProblem(pattern: string): string | null {
+  const levels = pattern.split('/');
+  for (let i = 0; i < levels.length; i++) {
+    const level = levels[i]!;
+    if (level.includes('#') && (level !== '#' || i !== levels.length - 1)) return '"#" must be a whole level and the last one';
+    if (level.includes('+') && level !== '+') return '"+" must be a whole level, e.g. "plant/+/temp"';
+  }
+  return null;
+}
+
 /** mqtt devices: a broker connection carrying JSON payloads or Sparkplug B. */
 export const mqttDeviceSchema = z
   .object({
@@ -59,8 +75,22 @@ export const mqttDeviceSchema = z
     options: mqttOptionsSchema,
     tags: z.array(mqttTagBindingSchema).default([]),
   })
-  .strict();
+  .strict()
+  .superRefine((d, ctx) => {
+    d.tags.forEach((t, i) => {
+      const path = ['tags', i, 'address'];
+      if (d.options.mode === 'json') {
+        const problem = topicFilterProblem(t.address);
+        if (problem) ctx.addIssue({ code: 'custom', path, message: `topic pattern "${t.address}": ${problem}` });
+      } else if (/[+#]/.test(t.address) || t.address.split('/').length < 2 || t.address.split('/').some((p) => p === '')) {
+        ctx.addIssue({ code: 'custom', path, message: `a Sparkplug tag address is "<edgeNodeId>/<deviceId>/<metric>" or "<edgeNodeId>/<metric>" without wildcards; got "${t.address}"` });
+      } else if (t.field || t.timestampField) {
+        ctx.addIssue({ code: 'custom', path: ['tags', i, 'field'], message: 'field and timestampField select into JSON payloads; Sparkplug metrics carry their own value and time' });
+      }
+    });
+  });
 
 export type MqttDeviceConfig = z.output<typeof mqttDeviceSchema>;
 export type MqttOptions = z.output<typeof mqttOptionsSchema>;
 export type MqttTagBinding = z.output<typeof mqttTagBindingSchema>;
+export type MqttDeviceInput = z.input<typeof mqttDeviceSchema>;

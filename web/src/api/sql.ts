@@ -17,16 +17,22 @@ interface WireQueryAnswer {
   rows: unknown[][];
   truncated: boolean;
   elapsedMs: number;
+  scope?: 'site';
+  partial?: boolean;
+  missing?: { node: string; reason?: string }[];
+  nodes?: { node: string; state: 'answered' | 'missing' | 'skipped'; rows?: number }[];
 }
 
 /** Runs read-only SQL on the node (POST /api/v1/query). */
-export async function runQuery(sql: string, maxRows?: number, signal?: AbortSignal): Promise<QueryAnswer> {
-  const r = await postJson<WireQueryAnswer>('/api/v1/query', { sql, ...(maxRows ? { maxRows } : {}) }, signal ? { signal } : {});
-  return { columns: r.columns.map((name, i) => ({ name, type: r.types[i] ?? '' })), rows: r.rows, truncated: r.truncated, elapsedMs: r.elapsedMs };
+export async function runQuery(sql: string, maxRows?: number, signal?: AbortSignal, scope?: 'site'): Promise<QueryAnswer> {
+  const r = await postJson<WireQueryAnswer>('/api/v1/query', { sql, ...(maxRows ? { maxRows } : {}), ...(scope ? { scope } : {}) }, signal ? { signal } : {});
+  const answer: QueryAnswer = { columns: r.columns.map((name, i) => ({ name, type: r.types[i] ?? '' })), rows: r.rows, truncated: r.truncated, elapsedMs: r.elapsedMs };
+  if (r.scope === 'site') Object.assign(answer, { scope: r.scope, partial: r.partial ?? false, missing: r.missing ?? [], nodes: r.nodes ?? [] });
+  return answer;
 }
 
 /** The same query as CSV text, exactly as the node writes it. */
-export async function runQueryCsv(sql: string, maxRows?: number): Promise<Blob> {
-  const res = await request('/api/v1/query', { body: { sql, format: 'csv', ...(maxRows ? { maxRows } : {}) } });
+export async function runQueryCsv(sql: string, maxRows?: number, scope?: 'site'): Promise<Blob> {
+  const res = await request('/api/v1/query', { body: { sql, format: 'csv', ...(maxRows ? { maxRows } : {}), ...(scope ? { scope } : {}) } });
   return res.blob();
 }

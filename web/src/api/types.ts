@@ -137,6 +137,17 @@ export interface QueryAnswer {
   rows: unknown[][];
   truncated: boolean;
   elapsedMs: number;
+  /** Site queries only: which nodes answered, and those that did not (the result is then partial). */
+  scope?: 'site';
+  partial?: boolean;
+  missing?: { node: string; reason?: string }[];
+  nodes?: { node: string; state: 'answered' | 'missing' | 'skipped'; rows?: number }[];
+}
+
+/** GET /api/v1/fabric/peers: this node and the other edge nodes of the site. */
+export interface FabricPeers {
+  node: string;
+  peers: { url: string; node: string | null; state: string; lastSeen: string | null }[];
 }
 
 export interface SimFault {

@@ -1,7 +1,8 @@
 import { useMemo, useRef, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
 import { runQuery, runQueryCsv } from '../api/sql.js';
-import type { QueryAnswer } from '../api/types.js';
+import type { FabricPeers, QueryAnswer } from '../api/types.js';
+import { useResource } from '../api/use-resource.js';
 import { panAwareCursor, panZoomPlugin } from '../charts/pan-zoom.js';
 import { seriesColor } from '../charts/palette.js';
 import { defaultX, isNumberColumn, isTimeColumn, resultColumns } from '../charts/result-chart-data.js';
@@ -34,6 +35,11 @@ function QueryPage() {
   const [tab, setTab] = useState<'table' | 'chart'>('table');
   const [past, setPast] = useState(history);
   const editor = useRef<HTMLTextAreaElement>(null);
+  // A node with peers can run the query on every edge node of the site and merge the answers.
+  const peers = useResource<FabricPeers>('/api/v1/fabric/peers', { refreshMs: 30_000 });
+  const siteNodes = peers.data ? peers.data.peers.filter((p) => p.state !== 'self').length : 0;
+  const [wholeSite, setWholeSite] = useState(false);
+  const scope = wholeSite && siteNodes > 0 ? ('site' as const) : undefined;
 
   const run = async (): Promise<void> => {
     const text = sql.trim();
@@ -41,7 +47,7 @@ function QueryPage() {
     setBusy(true);
     setError(null);
     try {
-      const r = await runQuery(text, maxRows);
+      const r = await runQuery(text, maxRows, undefined, scope);
       setResult(r);
       setRanSql(text);
       const next = [text, ...past.filter((p) => p !== text)].slice(0, 20);
@@ -55,7 +61,7 @@ function QueryPage() {
   };
   const exportCsv = async (): Promise<void> => {
     try {
-      const blob = await runQueryCsv(ranSql || sql.trim(), maxRows);
+      const blob = await runQueryCsv(ranSql || sql.trim(), maxRows, scope);
       const a = document.createElement('a');
       a.href = URL.createObjectURL(blob);
       a.download = `fabrik-query-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}.csv`;
@@ -137,6 +143,12 @@ function QueryPage() {
                 ))}
               </select>
             </label>
+            {siteNodes > 0 && (
+              <label class="check" title="Run on every edge node of the site and merge the answers exactly">
+                <input type="checkbox" checked={wholeSite} onChange={() => setWholeSite(!wholeSite)} data-action="whole-site" />
+                Whole site ({siteNodes + 1} nodes)
+              </label>
+            )}
             <button type="button" onClick={() => void exportCsv()} disabled={!result} data-action="export-csv">
               Export CSV
             </button>
@@ -163,7 +175,13 @@ function QueryPage() {
             <>
               <p class="muted small" data-testid="query-summary">
                 {result.rows.length.toLocaleString()} rows{result.truncated ? ' (truncated at the row cap)' : ''} in {formatNumber(result.elapsedMs, 1)} ms
+                {result.scope === 'site' && result.nodes && ` · site query: ${result.nodes.filter((n) => n.state === 'answered').map((n) => n.node).join(', ')} answered`}
               </p>
+              {result.partial && (
+                <p class="notice warn" role="status" data-testid="query-partial">
+                  Partial result: {(result.missing ?? []).map((m) => m.node).join(', ')} did not answer in time. Numbers cover the other nodes only.
+                </p>
+              )}
               <div class="tabs" role="tablist">
                 <button type="button" role="tab" aria-selected={tab === 'table'} onClick={() => setTab('table')}>
                   Table
