@@ -117,7 +117,9 @@ export const characteristicSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
-    if ((c.tag === undefined) === (c.inspection === undefined)) {
+    // A parsed characteristic of an inspection carries its counter tags; parsing it again must accept them.
+    const derived = c.inspection !== undefined && c.tag === `${c.inspection}.rejects` && c.sizeTag === `${c.inspection}.inspected`;
+    if ((c.tag === undefined) === (c.inspection === undefined) && !derived) {
       ctx.addIssue({ code: 'custom', path: ['tag'], message: 'give exactly one of tag or inspection' });
     }
     const n = c.subgroup.size;
@@ -133,7 +135,7 @@ export const characteristicSchema = z
     if (c.inspection !== undefined && c.chart !== 'p' && c.chart !== 'u') {
       ctx.addIssue({ code: 'custom', path: ['chart'], message: 'an inspection source is charted as a rate of rejects: use chart p (or u)' });
     }
-    if (c.inspection !== undefined && c.sizeTag !== undefined) {
+    if (c.inspection !== undefined && c.sizeTag !== undefined && !derived) {
       ctx.addIssue({ code: 'custom', path: ['sizeTag'], message: 'an inspection source brings its own counters ("<source>.rejects" per "<source>.inspected"); leave sizeTag out' });
     }
     if (c.subgroup.mode === 'part-id' && c.partTag === undefined) {

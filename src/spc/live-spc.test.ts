@@ -123,6 +123,7 @@ describe('live SPC', () => {
   it('charts an inspection source (a camera) from its reject and inspected counters', () => {
     const c = characteristicSchema.parse({ id: 'cam', name: 'Camera rejects', inspection: 'camera1', chart: 'p', subgroup: { size: 25 } });
     expect(c).toMatchObject({ tag: 'camera1.rejects', sizeTag: 'camera1.inspected' });
+    expect(characteristicSchema.parse(c)).toEqual(c);
     expect(characteristicSchema.safeParse({ id: 'cam', name: 'x', inspection: 'camera1', chart: 'xbar-r', subgroup: { size: 5 } }).error?.issues[0]?.message).toMatch(/use chart p/);
   });
 
