@@ -23,7 +23,7 @@ import { SampleWriter } from './sample-writer.js';
 import { openNodeSecurity, type TlsFiles } from './node-security.js';
 import { reconfigureSources } from './reconfigure.js';
 import { simControl } from './sim-control.js';
-import { startQuality, type QualityRuntime } from './quality-wiring.js';
+import { hostQuality, type QualityHost } from './quality-wiring.js';
 import { Supervisor } from './supervisor.js';
 import { defineConfiguredTags } from './tag-definitions.js';
 
@@ -73,7 +73,7 @@ export interface EdgeNode {
   /** Detectors, models and cameras, when inference started. */
   inference?: InferenceRuntime;
   /** Live SPC, alarms and notifications. */
-  quality: QualityRuntime;
+  quality: QualityHost;
   /** Signed-config rollout: applied version, apply(). */
   rollout: ConfigRollout;
   /** The node's certificate for other listeners (PG wire, MQTT, uplink), null without one. */
@@ -177,7 +177,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
   }
 
   // SPC and alarms restore their state from the store before the first sample arrives.
-  const quality = await startQuality({ config, store, bus, tags, recordEvent, logger: logger.child({ part: 'quality' }), tickMs: opts.tickMs ?? 1000 });
+  const quality = await hostQuality({ config, store, bus, tags, recordEvent, logger: logger.child({ part: 'quality' }), tickMs: opts.tickMs ?? 1000, metrics });
   let siteMqtt: SiteMqtt;
   try {
     siteMqtt = await startSiteMqtt({
@@ -220,6 +220,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
         addSources(next, supervisor);
         running = next;
         Object.assign(apiConfig, { site: next, siteId: next.site.id });
+        await quality.reconfigure(next);
         return supervisor;
       },
     });
@@ -271,8 +272,8 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
         ...(plant ? { sim: simControl(plant) } : {}),
         storeStats: () => ({ ...store.stats() }),
         ...(inference ? { inference } : {}),
-        ...(quality.spc ? { spc: quality.spc } : {}),
-        ...(quality.alarms ? { alarms: quality.alarms } : {}),
+        spc: quality.spc,
+        alarms: quality.alarms,
         logger,
         config: apiConfig,
         security: {
