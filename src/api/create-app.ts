@@ -26,6 +26,7 @@ import { siteRoute } from './site-route.js';
 import { kpiRoute } from './kpi-route.js';
 import { latestRoute } from './latest-route.js';
 import { systemRoute } from './system-route.js';
+import { syncRoute } from './sync-route.js';
 import { usersRoute } from './users-route.js';
 
 /** Options of `createApiApp`. */
@@ -61,12 +62,13 @@ export function createApiApp(deps: ApiDeps, opts: ApiAppOptions = {}): Hono {
     .route('/', modelsRoute(deps))
     .route('/', inspectionsRoute(deps))
     .route('/', spcRoute(deps))
-    .route('/', alarmsRoute(deps));
+    .route('/', alarmsRoute(deps))
+    .route('/', syncRoute(deps));
   // The fabric cannot import the API (it sits left of it in the flow), so its read-only routes get their role here.
   if (deps.fabric) v1.use('/fabric/*', requireRole('viewer')).route('/', deps.fabric.api);
 
   const app = new Hono();
-  app.use('*', measureRequests(metrics), securityHeaders({ hsts: opts.tls === true }));
+  app.use('*', measureRequests(metrics), securityHeaders({ hsts: opts.tls === true, connectSrc: deps.sync?.hubOrigin ? [deps.sync.hubOrigin] : [] }));
   app.route('/', healthRoutes(deps));
   if (deps.fabric) app.route('/fabric/v1', deps.fabric.peer);
   if (deps.fabric?.edgeLake) app.use('/', deps.fabric.edgeLake);

@@ -117,6 +117,8 @@ export interface ApiDeps {
   /** ISA-18.2 alarms: list, journal, acknowledge, shelve; present when the node runs them. */
   alarms?: AlarmControl;
   logger?: ApiLogger;
+  /** Store-and-forward to the hub: `status()` is what GET /sync/status answers (the dashboard's SyncStatus). */
+  sync?: { status(): Record<string, unknown>; hubOrigin?: string };
   /** The applied site config (assets, state maps, shifts) for routes that describe the site. */
   config: { api: ApiConfig; siteId: string; version: string; nodeName?: string; site?: SiteConfig };
   security?: SecurityDeps;

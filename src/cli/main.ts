@@ -10,6 +10,7 @@ import { auditCommand } from './audit-command.js';
 import { certCommand, initCommand } from './init-command.js';
 import { userCommand } from './user-command.js';
 import { spcCommand } from './spc-command.js';
+import { hubCommand } from './hub-command.js';
 
 const program = new Command('fabrik')
   .description('Fabrik — local-first data platform for manufacturing sites')
@@ -27,7 +28,8 @@ const program = new Command('fabrik')
   .addCommand(certCommand())
   .addCommand(userCommand())
   .addCommand(auditCommand())
-  .addCommand(spcCommand());
+  .addCommand(spcCommand())
+  .addCommand(hubCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -11,6 +11,7 @@ import { createLogger } from '../node/logger.js';
 import type { EdgeNode, EdgeNodeOptions } from '../node/edge-node.js';
 import { demoSiteConfig } from '../sim/index.js';
 import { parsePort, dataDirOption, hostOption, httpPortOption, logLevelOption, mqttPortOption, parsePositiveInt, pgPortOption, webRootOption } from './options.js';
+import { startDemoHub } from './demo-hub.js';
 
 const DEMO_CONFIG = fileURLToPath(new URL('../../../examples/demo-site.yaml', import.meta.url));
 
@@ -49,8 +50,10 @@ export function demoCommand(): Command {
     .addOption(new Option('--no-protocols', 'feed every machine in-process instead of over Modbus TCP and Sparkplug B').env('FABRIK_DEMO_IN_PROCESS'))
     .addOption(new Option('--mqtt-port <port>', 'port of the embedded MQTT broker (default 1883, or a free one when taken)').env('FABRIK_MQTT_PORT').argParser(parsePort))
     .addOption(new Option('--modbus-port <port>', 'port of the simulated Modbus TCP server (default: a free one)').env('FABRIK_MODBUS_PORT').argParser(parsePort))
+    .addOption(new Option('--with-hub', 'also run a cloud hub (embedded PGlite in <data-dir>/hub) and sync the demo site to it').env('FABRIK_DEMO_HUB'))
+    .addOption(new Option('--hub-port <port>', 'port of that hub').env('FABRIK_HUB_HTTP_PORT').default('8090').argParser(parsePort))
     .addOption(logLevelOption())
-    .action(async (opts: RunOpts & { lines: number; singleNode?: boolean; tls?: boolean; protocols: boolean; modbusPort?: string }) => {
+    .action(async (opts: RunOpts & { lines: number; singleNode?: boolean; tls?: boolean; protocols: boolean; modbusPort?: string; withHub?: boolean; hubPort: string }) => {
       const dataDir = resolve(opts.dataDir);
       let config = opts.lines === 1 ? loadSiteConfig(DEMO_CONFIG) : parseSiteConfig(demoSiteConfig({ lines: opts.lines }));
       // Node-to-node calls of a TLS demo would need the demo CA in every peer's trust store: TLS runs one node.
@@ -74,11 +77,19 @@ export function demoCommand(): Command {
             ]
           : [];
       const mqttPort = peers ? String(peers.brokerPort) : opts.mqttPort;
+      // A hub beside the site (what `npm start` runs): every node of the site enrolled with it and syncing.
+      const nodeDirs = perLine ? Array.from({ length: opts.lines }, (_, i) => join(dataDir, `line${i + 1}`)) : [dataDir];
+      const hub = opts.withHub
+        ? await startDemoHub({ dataDir, host: opts.host, port: Number(opts.hubPort), siteId: config.site.id, siteName: config.site.name, credentialsFiles: nodeDirs.map((d) => resolve(d, config.sync.credentialsFile)), logger: createLogger({ level: opts.logLevel }) })
+        : undefined;
+      if (hub) config.sync.hub = hub.url;
+      const hubLines = hub ? [`  hub              ${hub.url}/api/v1/sites (hub admin token: ${hub.adminTokenFile})`] : [];
+      const beside = peers || hub ? { close: async () => { await peers?.close(); await hub?.close(); } } : undefined;
       if (!perLine) {
         return runNode(config, { ...opts, pgPort: String(pgPort), ...(mqttPort !== undefined ? { mqttPort } : {}) }, 'demo site', peers ? { plant: peers.plant } : {}, async (node) => {
           await peers?.startSparkplug();
-          return peerLines(node);
-        }, peers);
+          return [...peerLines(node), ...hubLines];
+        }, beside);
       }
       const logger = createLogger({ level: opts.logLevel });
       const { startFabricDemo } = await import('../node/fabric-demo.js');
@@ -99,6 +110,7 @@ export function demoCommand(): Command {
         `  postgres         postgres://fabrik@${opts.host}:${first.pgPort}/${config.site.id} (password: an API token; database "site" queries every node)`,
         ...(first.mqtt.broker ? [`  mqtt broker      ${first.mqtt.broker.url}${first.mqtt.uns ? ' (UNS: topic = asset path, every node)' : ''}`] : []),
         ...peerLines(first),
+        ...hubLines,
         `  try              npx fabrik query --data-dir ${join(opts.dataDir, 'line1')} --url ${first.url} --scope site "select split_part(tag, '.', 1) as area, count(*) from samples group by 1"`,
         'Stop with Ctrl-C (SIGTERM drains and flushes first).',
         '',
@@ -106,7 +118,7 @@ export function demoCommand(): Command {
       ].join('\n');
       process.stdout.write(text);
       const progress = reportProgress(first, logger);
-      await waitForSignal(nodes, logger, progress, peers);
+      await waitForSignal(nodes, logger, progress, beside);
     });
 }
 

@@ -17,6 +17,8 @@ import { alarmsConfigIssues, alarmsConfigSchema } from '../alarms/alarm-config.j
 import { notifyConfigSchema } from '../notify/notify-config.js';
 // The schema file itself, not broker/index.ts: loading a config must not load mqtt.js and aedes.
 import { mqttSiteSchema } from '../broker/broker-config.js';
+// The schema file itself, not sync/index.ts: loading a config must not open outboxes or HTTP clients.
+import { syncConfigSchema } from '../sync/sync-config.js';
 
 export * from './primitives.js';
 export * from './tag-binding.js';
@@ -157,6 +159,7 @@ export const siteConfigSchema = z
     alarms: alarmsConfigSchema.prefault({}).describe('ISA-18.2 alarms: HIHI/HI/LO/LOLO, deviation, rate of change and discrete alarms per tag.'),
     notify: notifyConfigSchema.prefault({}).describe('Webhooks that receive events (SPC violations, alarms) as JSON.'),
     mqtt: mqttSiteSchema.default({}).describe('The embedded MQTT broker and publishing to the unified namespace (UNS).'),
+    sync: syncConfigSchema.prefault({}).describe('Cloud hub sync: hub URL, credentials, what leaves the site (events, rollups, raw tags), outbox cap and TTLs, uplink limits.'),
   })
   .strict()
   .superRefine((cfg, ctx) => {

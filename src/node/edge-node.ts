@@ -26,6 +26,8 @@ import { simControl } from './sim-control.js';
 import { hostQuality, type QualityHost } from './quality-wiring.js';
 import { Supervisor } from './supervisor.js';
 import { defineConfiguredTags } from './tag-definitions.js';
+import { startNodeSync } from './sync-wiring.js';
+import type { SiteSync } from '../sync/index.js';
 
 export interface EdgeNodeOptions {
   config: SiteConfig;
@@ -78,6 +80,8 @@ export interface EdgeNode {
   rollout: ConfigRollout;
   /** The node's certificate for other listeners (PG wire, MQTT, uplink), null without one. */
   tlsMaterial: TlsMaterial | null;
+  /** Store-and-forward to the hub, when the site config names one. */
+  sync?: SiteSync;
   /** The embedded MQTT broker and UNS publisher, when the config or --mqtt-port asks for them. */
   mqtt: SiteMqtt;
   health(): HealthReport;
@@ -252,7 +256,9 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
 
   const webRoot = opts.webRoot === false ? undefined : (opts.webRoot ?? findWebRoot());
   let api: ApiServer;
+  let sync: SiteSync | undefined;
   try {
+    sync = await startNodeSync({ config, dataDir, store, bus, tags, health, rollout, inference, logger: logger.child({ part: 'sync' }) });
     api = await startApiServer({
       deps: {
         tags,
@@ -272,6 +278,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
         ...(plant ? { sim: simControl(plant) } : {}),
         storeStats: () => ({ ...store.stats() }),
         ...(inference ? { inference } : {}),
+        ...(sync ? { sync } : {}),
         spc: quality.spc,
         alarms: quality.alarms,
         logger,
@@ -289,6 +296,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
     });
   } catch (err) {
     clearInterval(tick);
+    await sync?.stop();
     await inference?.stop();
     await supervisor.stop();
     await siteMqtt.close();
@@ -327,6 +335,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
       const last = pipeline.tick(Date.now());
       if (last.length > 0) queue.push(last);
       await writer.drain();
+      await sync?.stop();
       await quality.stop();
       await siteMqtt.close();
       await api.close();
@@ -355,6 +364,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
     fabric,
     pgPort: fabric.pgPort,
     ...(inference ? { inference } : {}),
+    ...(sync ? { sync } : {}),
     health,
     stop,
   };

@@ -1,0 +1,56 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { Logger } from 'pino';
+import type { SiteConfig } from '../config/index.js';
+import type { Bus, TagRegistry } from '../core/index.js';
+import type { InferenceRuntime } from '../inference/index.js';
+import { lineKpis } from '../kpi/index.js';
+import type { ConfigRollout } from '../rollout/index.js';
+import { clientTlsOptions, tlsPaths } from '../security/index.js';
+import type { EdgeStore } from '../store/index.js';
+import { startSiteSync, type SiteSync } from '../sync/index.js';
+import type { HealthReport } from '../api/index.js';
+
+/** Starts store-and-forward to the hub when the site config names one; undefined otherwise. */
+export async function startNodeSync(o: {
+  config: SiteConfig;
+  dataDir: string;
+  store: EdgeStore;
+  bus: Bus;
+  tags: TagRegistry;
+  health(): HealthReport;
+  rollout: ConfigRollout;
+  inference: InferenceRuntime | undefined;
+  logger: Logger;
+}): Promise<SiteSync | undefined> {
+  const { config } = o;
+  const hub = config.sync.hub;
+  if (!hub) return undefined;
+  let tls;
+  if (hub.startsWith('https:')) {
+    // The hub's CA: the configured file, else the site CA (a hub certificate from `fabrik cert issue`), else the system roots.
+    const caFile = config.sync.caFile ?? tlsPaths(o.dataDir).caCert;
+    const ca = existsSync(caFile) ? readFileSync(caFile, 'utf8') : undefined;
+    tls = ca ? clientTlsOptions({ ca }) : undefined;
+  }
+  return startSiteSync({
+    config: { ...config.sync, hub },
+    siteId: config.site.id,
+    siteName: config.site.name,
+    dataDir: o.dataDir,
+    query: (sql) => o.store.query(sql, { maxRows: 5_000_000, timeoutMs: 120_000 }),
+    bus: o.bus,
+    tags: o.tags,
+    health: o.health,
+    lineKpis: async (from, to) => {
+      const site = o.rollout.config;
+      if (site.kpi.lines.length === 0) return [];
+      const lines = await lineKpis({ lines: site.kpi.lines, assets: site.assets }, (sql) => o.store.query(sql), { from, to, now: Date.now() });
+      return lines.map((l) => ({ asset: l.asset, from: l.from, to: l.to, oee: l.oee, total: l.total, scrap: l.scrap }));
+    },
+    appliedConfig: () => ({ version: o.rollout.applied?.version ?? null, sha256: o.rollout.applied?.sha256 ?? null }),
+    applyConfig: async (text) => void (await o.rollout.apply(text, 'hub', 'hub')),
+    models: () => (o.inference?.models() ?? []).flatMap((m) => (m.active ? [{ name: m.name, version: m.active }] : [])),
+    ...(tls ? { tls } : {}),
+    logger: o.logger,
+  });
+}

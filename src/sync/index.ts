@@ -1,0 +1,10 @@
+export * from './wire.js';
+export { SyncError, SyncErrorCode } from './errors.js';
+export { Outbox, type OutboxOptions, type OutboxItem, type StreamStats } from './outbox.js';
+export type { DropCounts } from './outbox-state.js';
+export { HubClient, idempotencyKey, type HubClientOptions, type PackedBatch } from './hub-client.js';
+export { syncConfigSchema, type SyncConfig } from './sync-config.js';
+export { Uplink, type UplinkOptions, type UplinkStatus } from './uplink.js';
+export { SyncCollector, type CollectorOptions } from './sync-collector.js';
+export { startSiteSync, disabledSyncStatus, type SiteSync, type SiteSyncOptions, type SyncStatusReport } from './site-sync.js';
+export { retryDelay } from './retry-delay.js';
