@@ -1,0 +1,5 @@
+export { createOpcuaSource, OpcuaSource, type OpcuaSourceOptions } from './opcua-source.js';
+export { listRejectedCertificates, listTrustedCertificates, trustCertificate, type ServerCertificate } from './pki.js';
+export { discoverOpcua, type DiscoverOptions, type DiscoveredTag } from './browse-discovery.js';
+export { OpcuaError, type OpcuaErrorCode } from './errors.js';
+export type { OpcuaDevice, OpcuaTagBinding } from './opcua-device.js';
