@@ -29,7 +29,7 @@ export function demoSiteConfig(options: DemoSiteOptions = {}): SiteConfigInput {
       device = { id, protocol: 'sim', interval: s.measured ? '250ms' : '1s', tags: [] };
       devices.set(id, device);
     }
-    device.tags!.push(tagOf(s));
+    device.tags!.push(plantTagBinding(s));
   }
   return {
     site: { id: 'demo', name: 'Demo bottling and machining plant', enterprise: 'acme', timezone: 'Europe/Berlin' },
@@ -76,7 +76,8 @@ function lineKpis(lines: number): NonNullable<SiteConfigInput['kpi']>['lines'] {
   return [...bottling, { asset: 'acme/demo/machining/cnc1', stateTag: 'cnc1.lathe.state', countTag: 'cnc1.lathe.parts', idealRate: 7.5, unit: 'parts' }];
 }
 
-function tagOf(s: SignalInfo) {
+/** The tag binding of a plant signal: id = address, with its unit, range and deadband hints. */
+export function plantTagBinding(s: SignalInfo) {
   const { deadband, range, retention } = s.hints;
   return {
     id: s.address,

@@ -1,0 +1,87 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createOpcuaSource, type OpcuaDevice, type OpcuaSource } from '../src/adapters/opcua/index.js';
+import { parseSiteConfig, type SiteConfigInput } from '../src/config/index.js';
+import { TagRegistry, type Sample } from '../src/core/index.js';
+import { defineConfiguredTags } from '../src/node/tag-definitions.js';
+import { plantOpcuaDevice, type PlantOpcuaDeviceOptions } from '../src/sim/index.js';
+
+/** A free TCP port (for servers that must come back on the same port). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function tempDir(prefix: string): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Polls until `check` returns a truthy value (the machine is loaded: generous by default). */
+export async function waitFor<T>(check: () => T | undefined | null | false, what: string, timeoutMs = 30_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = check();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const RETENTION = { defaultClass: 'standard', classes: { standard: { raw: '30d' }, quality: { raw: '90d' }, short: { raw: '7d' } } };
+
+export const quietLogger = { info: () => {}, warn: () => {}, error: () => {} };
+
+/** The site config around one plant OPC UA device (its assets declared), parsed through the schema. */
+export function siteWith(device: NonNullable<SiteConfigInput['devices']>[number], assets: string[]) {
+  return parseSiteConfig({ site: { id: 'opcua-test', name: 'OPC UA test', enterprise: 'acme' }, assets: assets.map((path) => ({ path })), devices: [device], retention: RETENTION });
+}
+
+/** A running OPC UA source that records every sample it yields. */
+export interface RecordingSource {
+  source: OpcuaSource;
+  tags: TagRegistry;
+  samples: (Sample & { id: string })[];
+  of(id: string): (Sample & { id: string })[];
+  stop(): Promise<void>;
+}
+
+export function recordSource(device: OpcuaDevice, pkiDir: string, tags?: TagRegistry): RecordingSource {
+  const registry = tags ?? new TagRegistry();
+  if (!tags) defineConfiguredTags(parseSiteConfig({ site: { id: 't', name: 't', enterprise: 'acme' }, devices: [device], retention: RETENTION }), registry);
+  const source = createOpcuaSource({ device, tags: registry, pkiDir, logger: quietLogger, batching: { flushMs: 20 } });
+  const samples: RecordingSource['samples'] = [];
+  const done = (async () => {
+    for await (const b of source.batches()) {
+      for (let i = 0; i < b.length; i++) {
+        const text = b.text?.[i];
+        samples.push({ id: registry.get(b.tag[i]!)!.id, tag: b.tag[i]!, ts: b.ts[i]!, value: text ?? b.value[i]!, quality: b.quality[i]!, arrival: b.arrival[i]! });
+      }
+    }
+  })();
+  return {
+    source,
+    tags: registry,
+    samples,
+    of: (id) => samples.filter((s) => s.id === id),
+    stop: async () => {
+      await source.close();
+      await done;
+    },
+  };
+}
+
+/** The plant device for `prefixes`, parsed to its config output form. */
+export function plantDevice(options: PlantOpcuaDeviceOptions): OpcuaDevice {
+  const input = plantOpcuaDevice(options);
+  const assets = [...new Set((input.tags ?? []).map((t) => t.asset))];
+  return siteWith(input, assets).devices[0] as OpcuaDevice;
+}
