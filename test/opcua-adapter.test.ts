@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Quality } from '../src/core/index.js';
 import { createPlant, type Plant } from '../src/sim/index.js';
 import { startOpcuaPlantServer, type OpcuaPlantServer } from '../src/sim/opcua-plant-server.js';
+import { clientTrustList } from '../src/adapters/opcua/index.js';
+import { startTestNode } from '../src/api/test-node.js';
 import { plantDevice, recordSource, tempDir, waitFor } from './opcua-fixture.js';
 
 // One plant server for the file: node-opcua takes seconds to start on a loaded machine.
@@ -37,6 +39,64 @@ describe('OPC UA source against the plant server', () => {
         expect([...ts].sort((a, b) => a - b)).toEqual(ts);
         expect(new Set(ts).size).toBe(ts.length);
       }
+    } finally {
+      await rec.stop();
+    }
+  });
+});
+
+describe('OPC UA security', () => {
+  it('rejects an unknown server certificate, lists it, and connects with SignAndEncrypt/Basic256Sha256 and a username once an engineer trusts it through the API', async () => {
+    const pkiDir = `${dirs.dir}/client-secure`;
+    const api = await startTestNode({ opcua: clientTrustList(pkiDir) });
+    const device = plantDevice({
+      endpoint: server.endpoint,
+      prefixes: ['utilities.chiller1.'],
+      namespaceIndex: server.namespaceIndex,
+      securityMode: 'SignAndEncrypt',
+      securityPolicy: 'Basic256Sha256',
+      identity: { type: 'username', username: 'fabrik', password: 'secret-1' },
+    });
+    device.options.maxReconnectDelay = 300;
+    const rec = recordSource(device, pkiDir);
+    try {
+      const listed = await waitFor(async () => {
+        const body = (await (await api.get('/api/v1/opcua/certificates', api.tokens.engineer)).json()) as { rejected: { thumbprint: string; applicationUri: string | null }[]; trusted: unknown[] };
+        return body.rejected.length > 0 ? body : undefined;
+      }, 'the server certificate in the rejected list');
+      expect(listed.trusted).toEqual([]);
+      expect(listed.rejected[0]!.applicationUri).toBe('urn:fabrik:sim:plant');
+      expect(rec.source.health()).toMatchObject({ state: 'down', message: expect.stringMatching(/not trusted/) });
+      // Nothing arrives but the marker saying the tags are not connected.
+      expect(rec.samples.every((s) => s.quality === Quality.BadNotConnected && Number.isNaN(s.value))).toBe(true);
+
+      const thumbprint = listed.rejected[0]!.thumbprint;
+      expect((await api.send('POST', `/api/v1/opcua/certificates/${thumbprint}/trust`, undefined, api.tokens.operator)).status).toBe(403);
+      const trusted = await api.send('POST', `/api/v1/opcua/certificates/${thumbprint}/trust`, undefined, api.tokens.engineer);
+      expect(trusted.status).toBe(200);
+      expect(((await trusted.json()) as { trusted: { thumbprint: string } }).trusted.thumbprint).toBe(thumbprint);
+      expect((await api.send('POST', `/api/v1/opcua/certificates/${thumbprint}/trust`, undefined, api.tokens.engineer)).status).toBe(404);
+
+      const good = await waitFor(() => rec.of('utilities.chiller1.supply_temp').find((s) => s.quality === Quality.Good), 'a chiller value over SignAndEncrypt');
+      expect(typeof good.value).toBe('number');
+      expect(rec.source.health()).toMatchObject({ state: 'up', details: { security: 'SignAndEncrypt/Basic256Sha256' } });
+    } finally {
+      await rec.stop();
+      await api.stop();
+    }
+  });
+
+  it('refuses a wrong password and says so in health', async () => {
+    const device = plantDevice({
+      endpoint: server.endpoint,
+      prefixes: ['utilities.power.'],
+      namespaceIndex: server.namespaceIndex,
+      identity: { type: 'username', username: 'fabrik', password: 'wrong' },
+    });
+    const rec = recordSource(device, `${dirs.dir}/client-none`);
+    try {
+      await waitFor(() => rec.source.health().state === 'down', 'the source to report down');
+      expect(rec.source.health().message).toMatch(/BadUserAccessDenied|BadIdentityTokenRejected|access/i);
     } finally {
       await rec.stop();
     }

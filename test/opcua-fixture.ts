@@ -26,10 +26,10 @@ export async function tempDir(prefix: string): Promise<{ dir: string; remove: ()
 }
 
 /** Polls until `check` returns a truthy value (the machine is loaded: generous by default). */
-export async function waitFor<T>(check: () => T | undefined | null | false, what: string, timeoutMs = 30_000): Promise<T> {
+export async function waitFor<T>(check: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = 30_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const v = check();
+    const v = await check();
     if (v) return v;
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));

@@ -17,6 +17,7 @@ import { queryRoute } from './query-route.js';
 import { assertRolesDeclared, describeRoutes, publicRoute, requireRole, type RouteDescription } from './route-policy.js';
 import { securityHeaders } from './security-headers.js';
 import { simRoute } from './sim-route.js';
+import { opcuaRoute } from './opcua-route.js';
 import { tagsRoute } from './tags-route.js';
 import { tokensRoute } from './tokens-route.js';
 import { meRoute } from './me-route.js';
@@ -50,6 +51,7 @@ export function createApiApp(deps: ApiDeps, opts: ApiAppOptions = {}): Hono {
     .route('/', tagsRoute(deps))
     .route('/', eventsRoute(deps))
     .route('/', simRoute(deps))
+    .route('/', opcuaRoute(deps))
     .route('/', tokensRoute(deps))
     .route('/', meRoute())
     .route('/', siteRoute(deps))

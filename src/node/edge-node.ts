@@ -19,6 +19,7 @@ import { SampleWriter } from './sample-writer.js';
 import { openNodeSecurity, type TlsFiles } from './node-security.js';
 import { reconfigureSources } from './reconfigure.js';
 import { simControl } from './sim-control.js';
+import { createOpcuaDeviceSource, opcuaCertificates } from './opcua-wiring.js';
 import { Supervisor } from './supervisor.js';
 import { defineConfiguredTags } from './tag-definitions.js';
 
@@ -162,7 +163,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
   const addSources = (cfg: SiteConfig, to: Supervisor): void => {
     for (const device of cfg.devices) {
       if (!device.enabled) continue;
-      to.add(device.id, () => createSource(device, { tags, plant }));
+      to.add(device.id, () => createSource(device, { tags, plant, dataDir, logger }));
     }
   };
   addSources(config, supervisor);
@@ -233,6 +234,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
           return { assetPath: e.assetPath, line: e.line, unit: e.unit, shift: e.shift };
         },
         ...(plant ? { sim: simControl(plant) } : {}),
+        opcua: opcuaCertificates(dataDir),
         storeStats: () => ({ ...store.stats() }),
         ...(inference ? { inference } : {}),
         logger,
@@ -315,11 +317,13 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
   };
 }
 
-function createSource(device: DeviceConfig, ctx: { tags: TagRegistry; plant: Plant | undefined }): Source {
+function createSource(device: DeviceConfig, ctx: { tags: TagRegistry; plant: Plant | undefined; dataDir: string; logger: Logger }): Source | Promise<Source> {
   switch (device.protocol) {
     case 'sim':
       if (!ctx.plant) throw new Error(`device "${device.id}" uses the simulator, but this node runs none`);
       return createSimSource({ device, tags: ctx.tags, plant: ctx.plant });
+    case 'opcua':
+      return createOpcuaDeviceSource(device, ctx);
     default:
       throw new Error(`device "${device.id}": the ${device.protocol} adapter is not available in this build`);
   }

@@ -3,3 +3,4 @@ export { listRejectedCertificates, listTrustedCertificates, trustCertificate, ty
 export { discoverOpcua, type DiscoverOptions, type DiscoveredTag } from './browse-discovery.js';
 export { OpcuaError, type OpcuaErrorCode } from './errors.js';
 export type { OpcuaDevice, OpcuaTagBinding } from './opcua-device.js';
+export { clientTrustList, type TrustListEntry } from './trust-list.js';
