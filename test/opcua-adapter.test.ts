@@ -4,7 +4,7 @@ import { createPlant, type Plant } from '../src/sim/index.js';
 import { startOpcuaPlantServer, type OpcuaPlantServer } from '../src/sim/opcua-plant-server.js';
 import { clientTrustList } from '../src/adapters/opcua/index.js';
 import { startTestNode } from '../src/api/test-node.js';
-import { plantDevice, recordSource, tempDir, waitFor } from './opcua-fixture.js';
+import { freePort, plantDevice, recordSource, tempDir, waitFor } from './opcua-fixture.js';
 
 // One plant server for the file: node-opcua takes seconds to start on a loaded machine.
 let plant: Plant;
@@ -39,6 +39,43 @@ describe('OPC UA source against the plant server', () => {
         expect([...ts].sort((a, b) => a - b)).toEqual(ts);
         expect(new Set(ts).size).toBe(ts.length);
       }
+    } finally {
+      await rec.stop();
+    }
+  });
+});
+
+describe('OPC UA write-back', () => {
+  it('writes a writable setpoint in the server type and answers with the value read back; refuses tags the config does not mark writable', async () => {
+    const device = plantDevice({ endpoint: server.endpoint, prefixes: ['utilities.chiller1.'], namespaceIndex: server.namespaceIndex });
+    const rec = recordSource(device, `${dirs.dir}/client-none`);
+    try {
+      await waitFor(() => rec.source.health().state === 'up', 'the subscription');
+      const setpoint = rec.tags.index('utilities.chiller1.setpoint')!;
+      const info = plant.signals().find((s) => s.address === 'utilities.chiller1.setpoint')!;
+      const target = Math.round((info.low + info.high) / 2);
+      const back = await rec.source.write(setpoint, target);
+      expect(back).toMatchObject({ value: target, quality: Quality.Good });
+      expect(plant.read('utilities.chiller1.setpoint')).toBe(target);
+      await expect(rec.source.write(setpoint, info.high + 100)).rejects.toMatchObject({ code: 'OPCUA_WRITE_FAILED' });
+      const supply = rec.tags.index('utilities.chiller1.supply_temp')!;
+      await expect(rec.source.write(supply, 1)).rejects.toMatchObject({ code: 'OPCUA_NOT_WRITABLE' });
+    } finally {
+      await rec.stop();
+    }
+  });
+});
+
+describe('OPC UA bad input', () => {
+  it('turns an unknown NodeId into a BadConfigError sample and a degraded health, and keeps the good tags flowing', async () => {
+    const device = plantDevice({ endpoint: server.endpoint, prefixes: ['utilities.power.'], namespaceIndex: server.namespaceIndex });
+    device.tags.push({ ...device.tags[0]!, id: 'utilities.power.nothing', address: `ns=${server.namespaceIndex};s=utilities.power.nothing` });
+    const rec = recordSource(device, `${dirs.dir}/client-none`);
+    try {
+      const bad = await waitFor(() => rec.of('utilities.power.nothing')[0], 'a sample for the unknown node');
+      expect(bad.quality).toBe(Quality.BadConfigError);
+      await waitFor(() => rec.of(device.tags[0]!.id).find((s) => s.quality === Quality.Good), 'good values of the known tags');
+      expect(rec.source.health()).toMatchObject({ state: 'degraded', details: { badItems: 1, faults: { 'item:BadNodeIdUnknown': 1 } } });
     } finally {
       await rec.stop();
     }
@@ -99,6 +136,45 @@ describe('OPC UA security', () => {
       expect(rec.source.health().message).toMatch(/BadUserAccessDenied|BadIdentityTokenRejected|access/i);
     } finally {
       await rec.stop();
+    }
+  });
+});
+
+describe('OPC UA recovery', () => {
+  it('marks the outage of a restarted server with one bad-quality sample per tag, resubscribes, and delivers no duplicate', async () => {
+    const port = await freePort();
+    const restartPlant = createPlant({ seed: 3, startTime: Date.now() });
+    const serverPki = `${dirs.dir}/restart-server-pki`;
+    let restarting: OpcuaPlantServer | null = await startOpcuaPlantServer({ plant: restartPlant, port, pkiDir: serverPki, securityModes: ['None'], securityPolicies: ['None'] });
+    const device = plantDevice({ endpoint: restarting.endpoint, prefixes: ['utilities.compressor1.'], namespaceIndex: restarting.namespaceIndex });
+    device.options.maxReconnectDelay = 300;
+    const rec = recordSource(device, `${dirs.dir}/client-restart`);
+    const ids = device.tags.map((t) => t.id);
+    try {
+      await waitFor(() => ids.every((id) => rec.of(id).some((s) => s.quality === Quality.Good)), 'a good value of every compressor tag');
+      await restarting.stop();
+      restarting = null;
+      await waitFor(() => ids.every((id) => rec.of(id).some((s) => s.quality === Quality.BadCommFailure)), 'a gap marker on every tag');
+      expect(rec.source.health().state).toBe('down');
+      // Down for a while: retries must not add markers.
+      await new Promise((r) => setTimeout(r, 1000));
+      restarting = await startOpcuaPlantServer({ plant: restartPlant, port, pkiDir: serverPki, securityModes: ['None'], securityPolicies: ['None'] });
+      await waitFor(() => ids.every((id) => rec.of(id).at(-1)?.quality === Quality.Good), 'good values again after the restart');
+      expect(rec.source.health()).toMatchObject({ state: 'up', details: { sessions: 2 } });
+      for (const id of ids) {
+        const series = rec.of(id);
+        const markers = series.filter((s) => s.quality === Quality.BadCommFailure);
+        expect(markers, id).toHaveLength(1);
+        expect(Number.isNaN(markers[0]!.value)).toBe(true);
+        const ts = series.map((s) => s.ts);
+        expect(ts, `${id} timestamps increase`).toEqual([...ts].sort((a, b) => a - b));
+        expect(new Set(ts).size, `${id} has no duplicate`).toBe(ts.length);
+        const markerAt = series.indexOf(markers[0]!);
+        expect(series[markerAt + 1]?.quality, `${id} resumes after its marker`).toBe(Quality.Good);
+      }
+    } finally {
+      await rec.stop();
+      await restarting?.stop();
     }
   });
 });
