@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Quality } from '../src/core/index.js';
 import { createPlant, type Plant } from '../src/sim/index.js';
 import { startOpcuaPlantServer, type OpcuaPlantServer } from '../src/sim/opcua-plant-server.js';
-import { clientTrustList } from '../src/adapters/opcua/index.js';
+import { parse, stringify } from 'yaml';
+import { clientTrustList, discoveredBindings, discoverOpcua } from '../src/adapters/opcua/index.js';
+import { parseSiteConfig } from '../src/config/index.js';
+import { opcuaOptionsSchema } from '../src/config/protocols/opcua.js';
 import { startTestNode } from '../src/api/test-node.js';
 import { freePort, plantDevice, recordSource, tempDir, waitFor } from './opcua-fixture.js';
 
@@ -176,5 +179,22 @@ describe('OPC UA recovery', () => {
       await rec.stop();
       await restarting?.stop();
     }
+  });
+});
+
+describe('fabrik discover opcua', () => {
+  it('browses the plant server into bindings that parse back through the site config schema', async () => {
+    const found = await discoverOpcua({ options: opcuaOptionsSchema.parse({ endpoint: server.endpoint }), pkiDir: `${dirs.dir}/client-none` });
+    expect(found.tags).toHaveLength(plant.signals().length);
+    const fragment = discoveredBindings(found, { deviceId: 'plant', endpoint: server.endpoint, securityMode: 'None', securityPolicy: 'None' });
+    expect(fragment.serverWritable.map((i) => fragment.devices[0]!.tags[i]!.id)).toEqual(['utilities.chiller1.setpoint']);
+    const text = stringify({ assets: fragment.assets, devices: fragment.devices });
+    const config = parseSiteConfig({ site: { id: 'disc', name: 'Discovered', enterprise: 'acme' }, ...(parse(text) as object) });
+    const device = config.devices[0]!;
+    expect(device.protocol).toBe('opcua');
+    const diameter = device.tags.find((t) => t.id === 'cnc1.lathe.part_diameter')!;
+    const signal = plant.signals().find((s) => s.address === 'cnc1.lathe.part_diameter')!;
+    expect(diameter).toMatchObject({ asset: 'acme/demo/machining/cnc1/lathe', address: `ns=${server.namespaceIndex};s=cnc1.lathe.part_diameter`, type: 'number', unit: signal.unit, low: signal.low, high: signal.high });
+    expect(device.tags.find((t) => t.id === 'line1.filler.state')).toMatchObject({ type: 'integer', asset: 'acme/demo/bottling/line1/filler' });
   });
 });

@@ -9,6 +9,7 @@ import { modelCommand } from './model-command.js';
 import { auditCommand } from './audit-command.js';
 import { certCommand, initCommand } from './init-command.js';
 import { userCommand } from './user-command.js';
+import { discoverCommand } from './discover-command.js';
 
 const program = new Command('fabrik')
   .description('Fabrik — local-first data platform for manufacturing sites')
@@ -25,7 +26,8 @@ const program = new Command('fabrik')
   .addCommand(initCommand())
   .addCommand(certCommand())
   .addCommand(userCommand())
-  .addCommand(auditCommand());
+  .addCommand(auditCommand())
+  .addCommand(discoverCommand());
 
 try {
   await program.parseAsync(process.argv);

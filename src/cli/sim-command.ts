@@ -3,6 +3,7 @@ import { createPlant } from '../sim/index.js';
 import { callApi, resolveToken } from './api-client.js';
 import { dataDirOption, parsePositiveInt, tokenOption, urlOption } from './options.js';
 import { simCameraCommand } from './sim-camera-command.js';
+import { opcuaPkiOption, opcuaPortOption, serveOpcua, type SimOpcuaOpts } from './sim-opcua.js';
 import { formatTable } from './table.js';
 
 export function simCommand(): Command {
@@ -14,8 +15,11 @@ export function simCommand(): Command {
     .addOption(new Option('--lines <n>', 'bottling lines').default(1).argParser(parsePositiveInt))
     .option('--signals <list>', 'comma-separated signal addresses to print', 'line1.filler.state,line1.filler.product_temp,line1.filler.fill_volume,cnc1.lathe.part_diameter,utilities.compressor1.pressure')
     .addOption(new Option('--duration <seconds>', 'stop after this many seconds').argParser(parsePositiveInt))
-    .action(async (opts: { seed: number; lines: number; signals: string; duration?: number }) => {
+    .addOption(opcuaPortOption())
+    .addOption(opcuaPkiOption())
+    .action(async (opts: { seed: number; lines: number; signals: string; duration?: number } & SimOpcuaOpts) => {
       const plant = createPlant({ seed: opts.seed, lines: opts.lines, startTime: Date.now() });
+      const opcua = await serveOpcua(plant, opts);
       const wanted = opts.signals.split(',').map((s) => s.trim()).filter(Boolean);
       const unknown = wanted.filter((a) => !plant.has(a));
       if (unknown.length) throw new Error(`unknown signal(s): ${unknown.join(', ')} (list them with: fabrik sim signals)`);
@@ -36,6 +40,7 @@ export function simCommand(): Command {
           done();
         });
       });
+      await opcua?.stop();
     });
   cmd
     .command('signals')

@@ -150,7 +150,8 @@ function buildPlantAddressSpace(namespace: Namespace, plant: Plant): void {
       engineeringUnitsRange: { low: s.low, high: s.high },
       engineeringUnits: { unitId: -1, displayName: { text: s.unit }, description: { text: s.description } },
       minimumSamplingInterval: plant.tickMs,
-      ...(s.writable ? { accessLevel: 'CurrentRead | CurrentWrite', userAccessLevel: 'CurrentRead | CurrentWrite' } : {}),
+      accessLevel: s.writable ? 'CurrentRead | CurrentWrite' : 'CurrentRead',
+      userAccessLevel: s.writable ? 'CurrentRead | CurrentWrite' : 'CurrentRead',
       value: {
         timestamped_get: read,
         ...(s.writable
