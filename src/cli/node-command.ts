@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import { createLogger } from '../node/logger.js';
 import type { EdgeNode, EdgeNodeOptions } from '../node/edge-node.js';
 import { demoSiteConfig } from '../sim/index.js';
+import { serveDemoOpcua } from './sim-opcua.js';
 import { dataDirOption, hostOption, httpPortOption, logLevelOption, parsePositiveInt, pgPortOption, webRootOption } from './options.js';
 
 const DEMO_CONFIG = fileURLToPath(new URL('../../../examples/demo-site.yaml', import.meta.url));
@@ -43,14 +44,16 @@ export function demoCommand(): Command {
     .addOption(new Option('--lines <n>', 'number of bottling lines to simulate').default(1).argParser(parsePositiveInt))
     .addOption(webRootOption())
     .addOption(new Option('--tls', 'serve HTTPS/WSS: creates a demo CA and certificate in the data dir on first use').env('FABRIK_DEMO_TLS'))
+    .addOption(new Option('--opcua', 'read the CNC cell through the OPC UA adapter from the simulator\'s OPC UA server (a free localhost port)').env('FABRIK_DEMO_OPCUA'))
     .addOption(logLevelOption())
-    .action(async (opts: RunOpts & { lines: number; tls?: boolean }) => {
-      const config = opts.lines === 1 ? loadSiteConfig(DEMO_CONFIG) : parseSiteConfig(demoSiteConfig({ lines: opts.lines }));
+    .action(async (opts: RunOpts & { lines: number; tls?: boolean; opcua?: boolean }) => {
+      const opcua = opts.opcua ? await serveDemoOpcua(resolve(opts.dataDir), opts.seed ?? 42, opts.lines) : null;
+      const config = opcua ? parseSiteConfig(demoSiteConfig({ lines: opts.lines, cncOpcua: opcua.device })) : opts.lines === 1 ? loadSiteConfig(DEMO_CONFIG) : parseSiteConfig(demoSiteConfig({ lines: opts.lines }));
       if (opts.tls) {
         await ensureDemoCertificate(resolve(opts.dataDir), opts.host);
         config.security.tls = 'required';
       }
-      await runNode(config, opts, 'demo site');
+      await runNode(config, opts, 'demo site', opcua ? { plant: opcua.plant } : {});
     });
 }
 

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Option } from 'commander';
-import type { Plant } from '../sim/index.js';
+import { createPlant, type Plant } from '../sim/index.js';
 import { parsePort } from './options.js';
 
 export interface SimOpcuaOpts {
@@ -30,4 +30,13 @@ export async function serveOpcua(plant: Plant, opts: SimOpcuaOpts): Promise<{ st
   const server = await startOpcuaPlantServer({ plant, port: Number(opts.opcuaPort), pkiDir: resolve(opts.opcuaPki), users });
   process.stderr.write(`OPC UA server: ${server.endpoint} (namespace ${server.namespaceIndex}; security None, Sign and SignAndEncrypt with Basic256Sha256, Aes128_Sha256_RsaOaep, Aes256_Sha256_RsaPss; ${users.length} user(s) besides anonymous)\n`);
   return server;
+}
+
+/** For `fabrik demo --opcua`: the plant, served over OPC UA on a free localhost port, for the node to read the CNC cell from. */
+export async function serveDemoOpcua(dataDir: string, seed: number, lines: number): Promise<{ plant: Plant; device: { endpoint: string; namespaceIndex: number } }> {
+  const plant = createPlant({ seed, lines, startTime: Date.now() });
+  const { startOpcuaPlantServer } = await import('../sim/opcua-plant-server.js');
+  const server = await startOpcuaPlantServer({ plant, port: 0, hostname: 'localhost', pkiDir: resolve(dataDir, 'sim', 'opcua-pki') });
+  process.stderr.write(`demo: the CNC cell is read over OPC UA from ${server.endpoint}\n`);
+  return { plant, device: { endpoint: server.endpoint, namespaceIndex: server.namespaceIndex } };
 }

@@ -1,5 +1,5 @@
 import type { SiteConfigInput } from '../config/index.js';
-import { plantTagBinding } from './demo-site-config.js';
+import { plantTagBinding } from './plant-tag-binding.js';
 import { Plant } from './plant.js';
 
 type DeviceInput = NonNullable<SiteConfigInput['devices']>[number];
