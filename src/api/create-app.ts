@@ -18,6 +18,7 @@ import { assertRolesDeclared, describeRoutes, publicRoute, requireRole, type Rou
 import { securityHeaders } from './security-headers.js';
 import { simRoute } from './sim-route.js';
 import { opcuaRoute } from './opcua-route.js';
+import { tagWriteRoute } from './tag-write-route.js';
 import { tagsRoute } from './tags-route.js';
 import { tokensRoute } from './tokens-route.js';
 import { meRoute } from './me-route.js';
@@ -52,6 +53,7 @@ export function createApiApp(deps: ApiDeps, opts: ApiAppOptions = {}): Hono {
     .route('/', eventsRoute(deps))
     .route('/', simRoute(deps))
     .route('/', opcuaRoute(deps))
+    .route('/', tagWriteRoute(deps))
     .route('/', tokensRoute(deps))
     .route('/', meRoute())
     .route('/', siteRoute(deps))

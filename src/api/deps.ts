@@ -68,6 +68,15 @@ export interface OpcuaCertificates {
   trust(thumbprint: string): Promise<OpcuaServerCertificate>;
 }
 
+/** Writes to devices; the node finds the running source of the tag's device. */
+export interface TagWriteControl {
+  /**
+   * Writes and reads back. Throws an Error with a `code`: TAG_SOURCE_NOT_RUNNING,
+   * TAG_SOURCE_CANNOT_WRITE, or the adapter's (e.g. OPCUA_NOT_CONNECTED, OPCUA_WRITE_FAILED).
+   */
+  write(tagIndex: number, value: number | boolean | string): Promise<{ value: number | boolean | string; quality: number; ts: number }>;
+}
+
 /** The node's signed-config rollout, as the config routes see it. */
 export interface ConfigControl {
   /** The applied version and history (what the hub reads). */
@@ -124,6 +133,8 @@ export interface ApiDeps {
   /** Extra context (assetPath, line, unit, shift...) for sample i, sent to stream clients that ask for it. */
   enrich?(batch: SampleBatch, i: number): Record<string, unknown>;
   sim?: SimControl;
+  /** Write-back to devices (tags marked writable). */
+  writeTag?: TagWriteControl;
   /** OPC UA server certificate approval. */
   opcua?: OpcuaCertificates;
   /** The data fabric's routes: node-to-node (/fabric/v1), user (/api/v1/fabric/...), EdgeLake-style GET /. */

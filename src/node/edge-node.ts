@@ -20,6 +20,7 @@ import { openNodeSecurity, type TlsFiles } from './node-security.js';
 import { reconfigureSources } from './reconfigure.js';
 import { simControl } from './sim-control.js';
 import { createOpcuaDeviceSource, opcuaCertificates } from './opcua-wiring.js';
+import { tagWrites } from './tag-writes.js';
 import { Supervisor } from './supervisor.js';
 import { defineConfiguredTags } from './tag-definitions.js';
 
@@ -235,6 +236,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
         },
         ...(plant ? { sim: simControl(plant) } : {}),
         opcua: opcuaCertificates(dataDir),
+        writeTag: tagWrites(tags, (device) => supervisor.current(device)),
         storeStats: () => ({ ...store.stats() }),
         ...(inference ? { inference } : {}),
         logger,
