@@ -11,6 +11,7 @@ import { benchPipeline } from './pipeline-bench.js';
 import { benchStore } from './store-bench.js';
 import { benchFabric } from './fabric-bench.js';
 import { benchSecurity } from './security-bench.js';
+import { benchOpcua } from './opcua-bench.js';
 
 // `npm run bench` — every figure with its target, as a table and as JSON.
 // FABRIK_BENCH=quick shrinks every size for a smoke run; the default is the issue's sizes.
@@ -73,6 +74,7 @@ await section('inference-quality', async () => ({
 }));
 
 await section('security', () => benchSecurity({ quick, onProgress: progress }));
+await section('opcua', () => benchOpcua({ items: quick ? 2000 : 10_000, seconds: quick ? 5 : 20, onProgress: progress }));
 
 const rows = Object.entries(results).map(([name, m]) => ({ name, value: m.value, unit: m.unit, target: m.target }));
 const w = (k: 'name' | 'unit' | 'target') => Math.max(k.length, ...rows.map((r) => r[k].length));
