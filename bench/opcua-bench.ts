@@ -79,7 +79,7 @@ async function bareRate(endpoint: string, nodeIds: string[], seconds: number): P
     const session = await client.createSession();
     const subscription = await session.createSubscription2({ requestedPublishingInterval: PERIOD_MS, requestedMaxKeepAliveCount: 20, requestedLifetimeCount: 120, maxNotificationsPerPublish: 0, publishingEnabled: true, priority: 10 });
     let n = 0;
-    const group = await subscription.monitorItems(nodeIds.map((nodeId) => ({ nodeId, attributeId: AttributeIds.Value })), { samplingInterval: PERIOD_MS, queueSize: 10, discardOldest: true }, TimestampsToReturn.Both);
+    const group = await subscription.monitorItems(nodeIds.map((nodeId) => ({ nodeId, attributeId: AttributeIds.Value })), { samplingInterval: 0, queueSize: 10, discardOldest: true }, TimestampsToReturn.Both);
     group.on('changed', () => void n++);
     return await measure(() => n, seconds);
   } finally {
@@ -90,7 +90,7 @@ async function bareRate(endpoint: string, nodeIds: string[], seconds: number): P
 function benchDevice(endpoint: string, nodeIds: string[]): OpcuaDevice {
   const config = parseSiteConfig({
     site: { id: 'bench', name: 'bench', enterprise: 'acme' },
-    devices: [{ id: 'bench', protocol: 'opcua', interval: PERIOD_MS, options: { endpoint, publishingInterval: PERIOD_MS }, tags: nodeIds.map((address, i) => ({ id: `bench.${i}`, asset: 'acme/bench', address })) }],
+    devices: [{ id: 'bench', protocol: 'opcua', interval: PERIOD_MS, options: { endpoint, publishingInterval: PERIOD_MS }, tags: nodeIds.map((address, i) => ({ id: `bench.${i}`, asset: 'acme/bench', address, samplingInterval: 0 })) }],
   });
   return config.devices[0] as OpcuaDevice;
 }
