@@ -29,12 +29,15 @@ export async function benchOpcua(opts: { items: number; seconds: number; onProgr
     const { endpoint, namespaceIndex } = await listening(child);
     const nodeIds = Array.from({ length: opts.items }, (_, i) => `ns=${namespaceIndex};s=bench.${i}`);
     opts.onProgress?.(`opcua: bare node-opcua client, ${opts.items} items`);
-    const bare = await bareRate(endpoint, nodeIds, opts.seconds);
+    const bareBefore = await bareRate(endpoint, nodeIds, opts.seconds);
     const device = benchDevice(endpoint, nodeIds);
     opts.onProgress?.('opcua: through the adapter');
     const adapter = await adapterRate(device, `${dir}/pki`, opts.seconds, null);
     opts.onProgress?.('opcua: through the adapter into the store');
     const stored = await adapterRate(device, `${dir}/pki`, opts.seconds, `${dir}/store`);
+    // The machine is shared: the bare client runs before and after, and the better of its two runs is the reference.
+    opts.onProgress?.('opcua: bare node-opcua client again');
+    const bare = Math.max(bareBefore, await bareRate(endpoint, nodeIds, opts.seconds));
     const offered = (opts.items * 1000) / PERIOD_MS;
     return {
       'opcua.offered': { value: offered, unit: 'changes/s', target: `${opts.items} items × 10/s` },

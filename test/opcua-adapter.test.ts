@@ -7,7 +7,7 @@ import { clientTrustList, discoveredBindings, discoverOpcua } from '../src/adapt
 import { parseSiteConfig } from '../src/config/index.js';
 import { opcuaOptionsSchema } from '../src/config/protocols/opcua.js';
 import { startTestNode } from '../src/api/test-node.js';
-import { freePort, plantDevice, recordSource, tempDir, waitFor } from './opcua-fixture.js';
+import { freePort, plantDevice, recordSource, startLinkProxy, tempDir, waitFor } from './opcua-fixture.js';
 
 // One plant server for the file: node-opcua takes seconds to start on a loaded machine.
 let plant: Plant;
@@ -180,6 +180,34 @@ describe('OPC UA recovery', () => {
       await restarting?.stop();
     }
   });
+});
+
+describe('OPC UA network loss', () => {
+  it('notices a silent link (no socket closed) by missing keep-alives, marks the gap once, and resubscribes when the link is back', async () => {
+    const proxy = await startLinkProxy({ host: '127.0.0.1', port: server.port });
+    const device = plantDevice({ endpoint: server.endpoint.replace(/:\d+\//, `:${proxy.port}/`).replace('localhost', '127.0.0.1'), prefixes: ['utilities.power.'], namespaceIndex: server.namespaceIndex });
+    Object.assign(device.options, { keepAliveInterval: 1000, requestTimeout: 2000, maxReconnectDelay: 500 });
+    const rec = recordSource(device, `${dirs.dir}/client-none`);
+    const ids = device.tags.map((t) => t.id);
+    try {
+      await waitFor(() => ids.every((id) => rec.of(id).some((s) => s.quality === Quality.Good)), 'good values through the link');
+      proxy.cut();
+      await waitFor(() => ids.every((id) => rec.of(id).some((s) => s.quality === Quality.BadCommFailure)), 'a gap marker on every tag', 60_000);
+      proxy.restore();
+      await waitFor(() => ids.every((id) => rec.of(id).at(-1)?.quality === Quality.Good), 'good values once the link is back', 60_000);
+      for (const id of ids) {
+        const series = rec.of(id);
+        expect(series.filter((s) => s.quality === Quality.BadCommFailure), id).toHaveLength(1);
+        const ts = series.map((s) => s.ts);
+        expect(new Set(ts).size, `${id} has no duplicate`).toBe(ts.length);
+        expect(ts, `${id} timestamps increase`).toEqual([...ts].sort((a, b) => a - b));
+      }
+      expect(rec.source.health()).toMatchObject({ state: 'up', details: { sessions: 2 } });
+    } finally {
+      await rec.stop();
+      await proxy.close();
+    }
+  }, 120_000);
 });
 
 describe('fabrik discover opcua', () => {

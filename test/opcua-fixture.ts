@@ -85,3 +85,40 @@ export function plantDevice(options: PlantOpcuaDeviceOptions): OpcuaDevice {
   const assets = [...new Set((input.tags ?? []).map((t) => t.asset))];
   return siteWith(input, assets).devices[0] as OpcuaDevice;
 }
+
+/** A TCP proxy in front of a server whose link can be cut without closing sockets: what a pulled cable looks like. */
+export async function startLinkProxy(target: { host: string; port: number }): Promise<{ port: number; cut(): void; restore(): void; close(): Promise<void> }> {
+  const { createServer: createTcpServer, connect } = await import('node:net');
+  let cut = false;
+  const sockets = new Set<import('node:net').Socket>();
+  const server = createTcpServer((client) => {
+    sockets.add(client);
+    client.on('close', () => sockets.delete(client));
+    client.on('error', () => {});
+    if (cut) return; // accepted, never answered
+    const upstream = connect(target);
+    sockets.add(upstream);
+    upstream.on('close', () => {
+      sockets.delete(upstream);
+      client.destroy();
+    });
+    upstream.on('error', () => client.destroy());
+    client.on('close', () => upstream.destroy());
+    client.on('data', (d) => {
+      if (!cut) upstream.write(d);
+    });
+    upstream.on('data', (d) => {
+      if (!cut) client.write(d);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    cut: () => void (cut = true),
+    restore: () => void (cut = false),
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
