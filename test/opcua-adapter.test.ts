@@ -126,6 +126,29 @@ describe('OPC UA security', () => {
     }
   });
 
+  it.each([
+    ['Sign', 'Aes128_Sha256_RsaOaep'],
+    ['SignAndEncrypt', 'Aes256_Sha256_RsaPss'],
+  ] as const)('subscribes with %s / %s once the server certificate is trusted', async (securityMode, securityPolicy) => {
+    const pkiDir = `${dirs.dir}/client-policies`;
+    const device = plantDevice({ endpoint: server.endpoint, prefixes: ['utilities.compressor1.'], namespaceIndex: server.namespaceIndex, securityMode, securityPolicy });
+    device.options.maxReconnectDelay = 300;
+    const rec = recordSource(device, pkiDir);
+    try {
+      const trust = clientTrustList(pkiDir);
+      await waitFor(async () => {
+        const { rejected, trusted } = await trust.list();
+        if (trusted.length > 0) return true;
+        if (rejected[0]) await trust.trust(rejected[0].thumbprint);
+        return false;
+      }, 'the server certificate trusted');
+      await waitFor(() => rec.of('utilities.compressor1.pressure').find((s) => s.quality === Quality.Good), `a value over ${securityMode}/${securityPolicy}`);
+      expect(rec.source.health()).toMatchObject({ state: 'up', details: { security: `${securityMode}/${securityPolicy}` } });
+    } finally {
+      await rec.stop();
+    }
+  });
+
   it('refuses a wrong password and says so in health', async () => {
     const device = plantDevice({
       endpoint: server.endpoint,

@@ -23,6 +23,7 @@ export function opcuaCertificates(dataDir: string): OpcuaCertificates {
 
 /** A source for an OPC UA device of the site config. */
 export async function createOpcuaDeviceSource(device: Extract<DeviceConfig, { protocol: 'opcua' }>, ctx: { tags: TagRegistry; dataDir: string; logger: Logger }): Promise<Source> {
-  const { createOpcuaSource } = await adapter();
+  const { createOpcuaSource, routeLibraryLogs } = await adapter();
+  routeLibraryLogs(ctx.logger.child({ part: 'opcua' }));
   return createOpcuaSource({ device, tags: ctx.tags, pkiDir: opcuaPkiDir(ctx.dataDir), logger: ctx.logger.child({ part: 'opcua', device: device.id }) });
 }

@@ -5,3 +5,4 @@ export { OpcuaError, type OpcuaErrorCode } from './errors.js';
 export type { OpcuaDevice, OpcuaTagBinding } from './opcua-device.js';
 export { clientTrustList, type TrustListEntry } from './trust-list.js';
 export { discoveredBindings, type BindingOptions, type DiscoveredConfig } from './discovered-bindings.js';
+export { routeLibraryLogs } from './library-logs.js';

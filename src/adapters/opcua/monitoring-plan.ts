@@ -13,6 +13,8 @@ export interface MonitoredTag {
   nodeId: string;
   type: TagDataType;
   writable: boolean;
+  /** Requested sampling interval, ms (0: on change). */
+  samplingInterval: number;
 }
 
 /** Tags that share sampling interval, queue size and deadband: one CreateMonitoredItems call. */
@@ -38,7 +40,7 @@ export function planMonitoring(device: OpcuaDevice, registry: TagRegistry): Moni
   device.tags.forEach((b, slot) => {
     const tag = registry.index(b.id);
     if (tag === undefined) missing.push(b.id);
-    else tags.push({ slot, tag, id: b.id, nodeId: b.address, type: b.type, writable: b.writable });
+    else tags.push({ slot, tag, id: b.id, nodeId: b.address, type: b.type, writable: b.writable, samplingInterval: b.samplingInterval ?? device.options.samplingInterval ?? device.interval });
   });
   if (missing.length > 0) {
     throw new OpcuaError('OPCUA_UNKNOWN_TAG', `device "${device.id}": tag(s) ${missing.join(', ')} are not defined in the tag registry`);

@@ -74,6 +74,8 @@ export class OpcuaSource implements Source, TagWriter {
   #closed = false;
   #wake: (() => void) | null = null;
   #health: ComponentHealth;
+  /** Source time of the previous notification per slot, to notice a server sampling faster than asked. */
+  readonly #previous: Float64Array;
   #notifications = 0;
   #sessions = 0;
   #badItems = 0;
@@ -94,6 +96,7 @@ export class OpcuaSource implements Source, TagWriter {
     this.#collector = new BatchCollector(options.batching);
     this.#ledger = new DeliveryLedger(options.device.tags.length);
     this.#faults = new FaultCounter(options.logger);
+    this.#previous = new Float64Array(options.device.tags.length).fill(Number.NEGATIVE_INFINITY);
     this.#health = { state: 'starting', since: this.#now() };
   }
 
@@ -276,6 +279,9 @@ export class OpcuaSource implements Source, TagWriter {
     const arrival = this.#now();
     this.#notifications++;
     const ts = dv.sourceTimestamp?.getTime() ?? dv.serverTimestamp?.getTime() ?? arrival;
+    // Kept, but counted: a server sampling much faster than configured costs bandwidth and storage.
+    if (ts - this.#previous[slot]! < tag.samplingInterval / 2) this.#faults.count(`rate:${tag.id}`, `OPC UA server sends ${tag.id} faster than its sampling interval of ${tag.samplingInterval} ms`, { device: this.#device.id });
+    this.#previous[slot] = ts;
     const at = this.#ledger.admit(slot, ts, arrival);
     if (Number.isNaN(at)) return;
     let quality = statusToQuality(dv.statusCode.value);
