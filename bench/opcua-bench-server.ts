@@ -1,10 +1,13 @@
 // Child process of the OPC UA bench: a server with N Double variables that all change every `periodMs`.
 // Prints {"endpoint": ...} once listening; runs until killed.
-import { DataType, OPCUAServer, StatusCodes, nodesets, type UAVariable } from 'node-opcua';
+import { DataType, OPCUACertificateManager, OPCUAServer, StatusCodes, nodesets, type UAVariable } from 'node-opcua';
 
 const items = Number(process.argv[2] ?? 10_000);
 const periodMs = Number(process.argv[3] ?? 100);
-const server = new OPCUAServer({ port: 0, hostname: 'localhost', nodeset_filename: [nodesets.standard], maxConnectionsPerEndpoint: 20 });
+const pkiDir = process.argv[4] ?? 'bench-opcua-pki';
+const certificates = new OPCUACertificateManager({ rootFolder: pkiDir, automaticallyAcceptUnknownCertificate: true });
+const userCertificates = new OPCUACertificateManager({ rootFolder: `${pkiDir}/users`, automaticallyAcceptUnknownCertificate: true });
+const server = new OPCUAServer({ port: 0, hostname: 'localhost', nodeset_filename: [nodesets.standard], maxConnectionsPerEndpoint: 20, serverCertificateManager: certificates, userCertificateManager: userCertificates });
 await server.initialize();
 const ns = server.engine.addressSpace!.getOwnNamespace();
 const folder = ns.addFolder(server.engine.addressSpace!.rootFolder.objects, { browseName: 'Bench' });

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AttributeIds, OPCUAClient, TimestampsToReturn } from 'node-opcua';
+import { AttributeIds, OPCUACertificateManager, OPCUAClient, TimestampsToReturn } from 'node-opcua';
 import pino from 'pino';
 import { createOpcuaSource, type OpcuaDevice } from '../src/adapters/opcua/index.js';
 import { parseSiteConfig } from '../src/config/index.js';
@@ -23,13 +23,13 @@ const PERIOD_MS = 100;
  * adapter feeding the store (durable commits), so the overhead is a ratio.
  */
 export async function benchOpcua(opts: { items: number; seconds: number; onProgress?: (m: string) => void }): Promise<Record<string, Metric>> {
-  const child = spawn(process.execPath, [fileURLToPath(new URL('./opcua-bench-server.js', import.meta.url)), String(opts.items), String(PERIOD_MS)], { stdio: ['ignore', 'pipe', 'ignore'] });
   const dir = mkdtempSync(join(tmpdir(), 'fabrik-bench-opcua-'));
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./opcua-bench-server.js', import.meta.url)), String(opts.items), String(PERIOD_MS), join(dir, 'server-pki')], { stdio: ['ignore', 'pipe', 'ignore'] });
   try {
     const { endpoint, namespaceIndex } = await listening(child);
     const nodeIds = Array.from({ length: opts.items }, (_, i) => `ns=${namespaceIndex};s=bench.${i}`);
     opts.onProgress?.(`opcua: bare node-opcua client, ${opts.items} items`);
-    const bareBefore = await bareRate(endpoint, nodeIds, opts.seconds);
+    const bareBefore = await bareRate(endpoint, nodeIds, opts.seconds, `${dir}/pki`);
     const device = benchDevice(endpoint, nodeIds);
     opts.onProgress?.('opcua: through the adapter');
     const adapter = await adapterRate(device, `${dir}/pki`, opts.seconds, null);
@@ -37,7 +37,7 @@ export async function benchOpcua(opts: { items: number; seconds: number; onProgr
     const stored = await adapterRate(device, `${dir}/pki`, opts.seconds, `${dir}/store`);
     // The machine is shared: the bare client runs before and after, and the better of its two runs is the reference.
     opts.onProgress?.('opcua: bare node-opcua client again');
-    const bare = Math.max(bareBefore, await bareRate(endpoint, nodeIds, opts.seconds));
+    const bare = Math.max(bareBefore, await bareRate(endpoint, nodeIds, opts.seconds, `${dir}/pki`));
     const offered = (opts.items * 1000) / PERIOD_MS;
     return {
       'opcua.offered': { value: offered, unit: 'changes/s', target: `${opts.items} items × 10/s` },
@@ -75,8 +75,9 @@ async function measure(count: () => number, seconds: number): Promise<number> {
   return ((count() - n0) * 1000) / (performance.now() - t0);
 }
 
-async function bareRate(endpoint: string, nodeIds: string[], seconds: number): Promise<number> {
-  const client = OPCUAClient.create({ endpointMustExist: false, connectionStrategy: { maxRetry: 0 } });
+async function bareRate(endpoint: string, nodeIds: string[], seconds: number, pkiDir: string): Promise<number> {
+  const certificates = new OPCUACertificateManager({ rootFolder: pkiDir });
+  const client = OPCUAClient.create({ endpointMustExist: false, connectionStrategy: { maxRetry: 0 }, clientCertificateManager: certificates });
   await client.connect(endpoint);
   try {
     const session = await client.createSession();
@@ -87,6 +88,7 @@ async function bareRate(endpoint: string, nodeIds: string[], seconds: number): P
     return await measure(() => n, seconds);
   } finally {
     await client.disconnect();
+    await certificates.dispose();
   }
 }
 

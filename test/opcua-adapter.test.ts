@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Quality } from '../src/core/index.js';
 import { createPlant, type Plant } from '../src/sim/index.js';
 import { startOpcuaPlantServer, type OpcuaPlantServer } from '../src/sim/opcua-plant-server.js';
+import { OPCUACertificateManager } from 'node-opcua';
 import { parse, stringify } from 'yaml';
 import { clientTrustList, discoveredBindings, discoverOpcua } from '../src/adapters/opcua/index.js';
 import { parseSiteConfig } from '../src/config/index.js';
@@ -144,6 +145,31 @@ describe('OPC UA security', () => {
       }, 'the server certificate trusted');
       await waitFor(() => rec.of('utilities.compressor1.pressure').find((s) => s.quality === Quality.Good), `a value over ${securityMode}/${securityPolicy}`);
       expect(rec.source.health()).toMatchObject({ state: 'up', details: { security: `${securityMode}/${securityPolicy}` } });
+    } finally {
+      await rec.stop();
+    }
+  });
+
+  it('logs in with an X509 user certificate', async () => {
+    const userPki = new OPCUACertificateManager({ rootFolder: `${dirs.dir}/user-pki`, name: 'user' });
+    await userPki.initialize();
+    const certificateFile = `${dirs.dir}/user-pki/user.pem`;
+    await userPki.createSelfSignedCertificate({ applicationUri: 'urn:fabrik:test:user', subject: '/CN=fabrik-user', dns: [], startDate: new Date(), validity: 30, outputFile: certificateFile });
+    await userPki.dispose();
+    const pkiDir = `${dirs.dir}/client-policies`;
+    const device = plantDevice({ endpoint: server.endpoint, prefixes: ['utilities.chiller1.'], namespaceIndex: server.namespaceIndex, securityMode: 'SignAndEncrypt', securityPolicy: 'Basic256Sha256' });
+    device.options.identity = { type: 'certificate', certificateFile, privateKeyFile: `${dirs.dir}/user-pki/own/private/private_key.pem` };
+    device.options.maxReconnectDelay = 300;
+    const rec = recordSource(device, pkiDir);
+    try {
+      const trust = clientTrustList(pkiDir);
+      await waitFor(async () => {
+        const { rejected, trusted } = await trust.list();
+        if (trusted.length > 0) return true;
+        if (rejected[0]) await trust.trust(rejected[0].thumbprint);
+        return false;
+      }, 'the server certificate trusted');
+      await waitFor(() => rec.of('utilities.chiller1.supply_temp').find((s) => s.quality === Quality.Good), 'a value with the certificate identity');
     } finally {
       await rec.stop();
     }

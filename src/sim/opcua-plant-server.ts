@@ -77,12 +77,16 @@ export async function startOpcuaPlantServer(options: OpcuaPlantServerOptions): P
   const users = new Map((options.users ?? []).map((u) => [u.username, u.password]));
   const certificates = new OPCUACertificateManager({ rootFolder: path.resolve(options.pkiDir), automaticallyAcceptUnknownCertificate: true, name: 'fabrik-sim' });
   await certificates.initialize();
+  // User certificates (X509 identity) are accepted as they come: the simulator is a lab peer. Kept in pkiDir, not in $HOME.
+  const userCertificates = new OPCUACertificateManager({ rootFolder: path.join(path.resolve(options.pkiDir), 'users'), automaticallyAcceptUnknownCertificate: true, name: 'fabrik-sim-users' });
+  await userCertificates.initialize();
   const server = new OPCUAServer({
     port: options.port ?? 4840,
     hostname: options.hostname ?? 'localhost',
     resourcePath: PLANT_RESOURCE_PATH,
     nodeset_filename: [nodesets.standard],
     serverCertificateManager: certificates,
+    userCertificateManager: userCertificates,
     securityModes: modes.map((m) => MessageSecurityMode[m]),
     securityPolicies: policies.map((p) => SecurityPolicy[p]),
     allowAnonymous: options.allowAnonymous ?? true,
@@ -103,6 +107,7 @@ export async function startOpcuaPlantServer(options: OpcuaPlantServerOptions): P
     stop: async () => {
       await server.shutdown(0);
       await certificates.dispose();
+      await userCertificates.dispose();
     },
   };
 }
