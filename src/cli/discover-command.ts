@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { format } from 'node:util';
 import { Command, Option } from 'commander';
 import { Document, type YAMLMap } from 'yaml';
 import { OPCUA_SECURITY_MODES, OPCUA_SECURITY_POLICIES, opcuaOptionsSchema } from '../config/protocols/opcua.js';
@@ -40,7 +41,10 @@ export function discoverCommand(): Command {
         identity: o.username ? { type: 'username', username: o.username, passwordEnv: o.passwordEnv } : { type: 'anonymous' },
       });
       if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.') || 'endpoint'}: ${i.message}`).join('; '));
-      const { discoverOpcua, discoveredBindings } = await import('../adapters/opcua/index.js');
+      // stdout carries only the YAML: node-opcua prints notices with console.log, even while loading.
+      console.log = (...args: unknown[]) => void process.stderr.write(`${format(...args)}\n`);
+      const { discoverOpcua, discoveredBindings, routeLibraryLogs } = await import('../adapters/opcua/index.js');
+      routeLibraryLogs({ info: () => {}, warn: (_o, msg) => void process.stderr.write(`${msg ?? ''}\n`), error: () => {} });
       const pkiDir = resolve(o.dataDir, 'opcua', 'pki');
       const found = await discoverOpcua({ options: parsed.data, pkiDir, ...(o.root ? { root: o.root } : {}), maxDepth: o.maxDepth });
       const deviceId = o.deviceId ?? deviceIdOf(endpoint);
