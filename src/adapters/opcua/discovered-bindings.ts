@@ -66,6 +66,6 @@ export function discoveredBindings(discovery: Discovery, options: BindingOptions
 
 /** A browse name as an asset path segment or point name. */
 function segment(name: string): string {
-  const s = name.toLowerCase().replace(/[^a-z0-9_-]+/g, '_').replace(/^[_-]+/, '').slice(0, 63);
+  const s = name.toLowerCase().replace(/[^a-z0-9_-]+/g, '_').replace(/^[_-]+|[_-]+$/g, '').slice(0, 63);
   return ASSET_SEGMENT.test(s) ? s : `n${s}`.slice(0, 63);
 }
