@@ -49,6 +49,28 @@ describe('OPC UA source against the plant server', () => {
   });
 });
 
+describe('OPC UA monitoring parameters', () => {
+  it('applies per-tag sampling interval and server-side deadbands (absolute and percent of EURange)', async () => {
+    const device = plantDevice({ endpoint: server.endpoint, prefixes: ['utilities.compressor1.pressure'], namespaceIndex: server.namespaceIndex });
+    const base = device.tags[0]!;
+    device.tags = [
+      { ...base, id: 'p.every', samplingInterval: 100, queueSize: 5 },
+      { ...base, id: 'p.absolute', samplingInterval: 100, opcDeadband: { type: 'absolute', value: 1e6 } },
+      { ...base, id: 'p.percent', samplingInterval: 100, opcDeadband: { type: 'percent', value: 100 } },
+    ];
+    const rec = recordSource(device, `${dirs.dir}/client-none`);
+    try {
+      await waitFor(() => rec.of('p.every').length >= 5, 'the pressure changing');
+      expect(rec.source.health()).toMatchObject({ state: 'up', details: { badItems: 0 } });
+      // The deadbands let only the first value through while the pressure moves.
+      expect(rec.of('p.absolute')).toHaveLength(1);
+      expect(rec.of('p.percent')).toHaveLength(1);
+    } finally {
+      await rec.stop();
+    }
+  });
+});
+
 describe('OPC UA write-back', () => {
   it('writes a writable setpoint in the server type and answers with the value read back; refuses tags the config does not mark writable', async () => {
     const device = plantDevice({ endpoint: server.endpoint, prefixes: ['utilities.chiller1.'], namespaceIndex: server.namespaceIndex });
