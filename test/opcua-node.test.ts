@@ -36,6 +36,9 @@ describe('edge node with an OPC UA device', () => {
     expect(Number(rows[0]![1])).toBe(192);
     const health = (await (await n.api('/healthz')).json()) as { components: Record<string, { state: string; details?: { endpoint?: string } }> };
     expect(health.components['cnc1-opcua']).toMatchObject({ state: 'up', details: { endpoint: server.endpoint } });
+    const metrics = await (await n.api('/metrics')).text();
+    expect(metrics).toMatch(/fabrik_source_up\{source="cnc1-opcua"\} 1/);
+    expect(metrics).toMatch(/fabrik_source_count\{source="cnc1-opcua",count="sessions"\} 1/);
   });
 
   it('lists no certificates to approve for a None endpoint and refuses an unknown thumbprint', async () => {

@@ -21,6 +21,7 @@ import { reconfigureSources } from './reconfigure.js';
 import { simControl } from './sim-control.js';
 import { createOpcuaDeviceSource, opcuaCertificates } from './opcua-wiring.js';
 import { tagWrites } from './tag-writes.js';
+import { trackSources } from './source-metrics.js';
 import { Supervisor } from './supervisor.js';
 import { defineConfiguredTags } from './tag-definitions.js';
 
@@ -137,6 +138,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
       },
     });
   let supervisor = newSupervisor();
+  trackSources(metrics, { up: m.sourceUp, restarts: m.sourceRestarts }, () => supervisor.health());
 
   const needsPlant = config.devices.some((d) => d.enabled && d.protocol === 'sim');
   const plant = opts.plant ?? (needsPlant ? createPlant({ seed: opts.seed ?? 1, startTime: Date.now() }) : undefined);
