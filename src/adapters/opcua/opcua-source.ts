@@ -1,18 +1,7 @@
-import {
-  AttributeIds,
-  OPCUAClient,
-  TimestampsToReturn,
-  type ClientMonitoredItemBase,
-  type ClientSession,
-  type ClientSubscription,
-  type DataValue,
-  type OPCUACertificateManager,
-} from 'node-opcua';
+import type { ClientMonitoredItemBase, ClientSession, DataValue, OPCUACertificateManager } from 'node-opcua';
 import { Quality, type ComponentHealth, type SampleBatch, type Source, type TagRegistry, type TagWriter, type WriteResult } from '../../core/index.js';
 import { BatchCollector, type BatchCollectorOptions } from './batch-collector.js';
-import { resolveIdentity } from './client-identity.js';
 import { DeliveryLedger } from './delivery-ledger.js';
-import { endpointSecurity } from './endpoint-security.js';
 import { OpcuaError } from './errors.js';
 import { FaultCounter, type OpcuaLogger } from './fault-counter.js';
 import { planMonitoring, type MonitoredTag, type MonitoringPlan } from './monitoring-plan.js';
@@ -20,6 +9,7 @@ import type { OpcuaDevice } from './opcua-device.js';
 import { openClientPki } from './pki.js';
 import { statusToQuality } from './status-quality.js';
 import { decodeValue } from './value-coding.js';
+import { runSubscriptionSession } from './subscription-session.js';
 import { writeTag } from './tag-write.js';
 
 /** What an OPC UA source connects to and where it keeps its certificates. */
@@ -48,12 +38,6 @@ export function createOpcuaSource(options: OpcuaSourceOptions): OpcuaSource {
   return new OpcuaSource(options, planMonitoring(options.device, options.tags));
 }
 
-interface Connection {
-  client: OPCUAClient;
-  session: ClientSession;
-  subscription: ClientSubscription;
-}
-
 const UNTRUSTED = /BadCertificateUntrusted|Certificate verification failed|BadSecurityChecksFailed/i;
 
 /** An OPC UA client session with one subscription; also writes tags the config marks writable. */
@@ -69,7 +53,7 @@ export class OpcuaSource implements Source, TagWriter {
   readonly #collector: BatchCollector;
   readonly #ledger: DeliveryLedger;
   readonly #faults: FaultCounter;
-  #conn: Connection | null = null;
+  #live: ClientSession | null = null;
   #cycle: Promise<void> | null = null;
   #closed = false;
   #wake: (() => void) | null = null;
@@ -79,7 +63,6 @@ export class OpcuaSource implements Source, TagWriter {
   #notifications = 0;
   #sessions = 0;
   #badItems = 0;
-  #lastHeard = 0;
 
   constructor(options: OpcuaSourceOptions, plan: MonitoringPlan) {
     this.#device = options.device;
@@ -125,7 +108,7 @@ export class OpcuaSource implements Source, TagWriter {
         device: this.#device.id,
         endpoint: this.#device.options.endpoint,
         security: `${this.#device.options.securityMode}/${this.#device.options.securityPolicy}`,
-        connected: this.#conn !== null,
+        connected: this.#live !== null,
         tags: this.#plan.tags.length,
         badItems: this.#badItems,
         notifications: this.#notifications,
@@ -143,9 +126,9 @@ export class OpcuaSource implements Source, TagWriter {
     const tag = this.#byTag.get(tagIndex);
     if (!tag) throw new OpcuaError('OPCUA_UNKNOWN_TAG', `tag #${tagIndex} is not bound to OPC UA device "${this.#device.id}"`);
     if (!tag.writable) throw new OpcuaError('OPCUA_NOT_WRITABLE', `tag "${tag.id}" is not writable; mark it "writable: true" in the site config to allow writes`);
-    const conn = this.#conn;
-    if (!conn) throw new OpcuaError('OPCUA_NOT_CONNECTED', `device "${this.#device.id}" is not connected to ${this.#device.options.endpoint}; try again once it is up`);
-    const back = await writeTag(conn.session, tag, value);
+    const session = this.#live;
+    if (!session) throw new OpcuaError('OPCUA_NOT_CONNECTED', `device "${this.#device.id}" is not connected to ${this.#device.options.endpoint}; try again once it is up`);
+    const back = await writeTag(session, tag, value);
     return { ...back, ts: back.ts || this.#now() };
   }
 
@@ -165,7 +148,7 @@ export class OpcuaSource implements Source, TagWriter {
         let quality: number = Quality.BadNotConnected;
         let reason: string;
         try {
-          reason = await this.#session(pki.manager, () => {
+          reason = await this.#runSession(pki.manager, () => {
             attempt = 0;
           });
           quality = Quality.BadCommFailure;
@@ -186,73 +169,35 @@ export class OpcuaSource implements Source, TagWriter {
   }
 
   /** One session: resolves with the reason it ended; throws when it could not be set up. */
-  async #session(certificates: OPCUACertificateManager, onUp: () => void): Promise<string> {
-    const o = this.#device.options;
-    const client = OPCUAClient.create({
-      applicationName: o.applicationName,
-      endpointMustExist: false,
-      ...endpointSecurity(o),
-      clientCertificateManager: certificates,
-      // Reconnection is ours: a lost connection ends this session and is recorded as a gap.
-      connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 200 },
-      requestedSessionTimeout: Math.max(60_000, o.keepAliveInterval * 6),
-      transportTimeout: o.requestTimeout,
-      defaultTransactionTimeout: o.requestTimeout,
-    });
-    let ended: (reason: string) => void = () => {};
-    const lost = new Promise<string>((resolve) => {
-      ended = resolve;
-    });
-    client.on('connection_lost', () => ended('connection lost'));
-    client.on('close', (err?: Error | null) => ended(err ? `connection closed: ${err.message}` : 'connection closed'));
-    const stopWaking = (): void => ended('closed');
+  async #runSession(certificates: OPCUACertificateManager, onUp: () => void): Promise<string> {
+    this.#badItems = 0;
     try {
-      await client.connect(o.endpoint);
-      const session = await client.createSession(await resolveIdentity(o.identity));
-      session.on('session_closed', () => ended('session closed by the server'));
-      session.on('keepalive_failure', () => ended('session keep-alive failed'));
-      const keepAliveCount = Math.max(2, Math.ceil(o.keepAliveInterval / o.publishingInterval));
-      const subscription = await session.createSubscription2({
-        requestedPublishingInterval: o.publishingInterval,
-        requestedMaxKeepAliveCount: keepAliveCount,
-        requestedLifetimeCount: keepAliveCount * 6,
-        maxNotificationsPerPublish: 0,
-        publishingEnabled: true,
-        priority: 10,
-      });
-      subscription.on('terminated', () => ended('subscription terminated'));
-      subscription.on('internal_error', (err: Error) => ended(`subscription failed: ${err.message}`));
-      subscription.on('keepalive', () => void (this.#lastHeard = this.#now()));
-      subscription.on('raw_notification', () => void (this.#lastHeard = this.#now()));
-      this.#lastHeard = this.#now();
-      for (const group of this.#plan.groups) {
-        const items = group.slots.map((slot) => ({ nodeId: this.#device.tags[slot]!.address, attributeId: AttributeIds.Value }));
-        const monitored = await subscription.monitorItems(items, group.parameters, TimestampsToReturn.Both);
-        monitored.on('changed', (_item: ClientMonitoredItemBase, value: DataValue, index: number) => this.#onValue(group.slots[index]!, value));
-        this.#checkItems(monitored.monitoredItems, group.slots);
-      }
-      this.#conn = { client, session, subscription };
-      this.#sessions++;
-      onUp();
-      this.#setHealth(this.#badItems > 0 ? 'degraded' : 'up', this.#badItems > 0 ? `${this.#badItems} monitored item(s) refused by the server; see faults in details` : undefined);
-      this.#logger.info({ device: this.#device.id, endpoint: o.endpoint, items: this.#plan.tags.length }, 'OPC UA subscription running');
-      // Silence longer than a few keep-alives means the network is gone even if no socket closed.
-      const silence = Math.max(3 * subscription.publishingInterval * subscription.maxKeepAliveCount, o.keepAliveInterval) + o.requestTimeout;
-      const watchdog = setInterval(() => {
-        if (this.#now() - this.#lastHeard > silence) ended(`no publish response or keep-alive for ${silence} ms`);
-      }, Math.max(250, Math.min(silence / 4, 5000)));
-      this.#wake = stopWaking;
-      if (this.#closed) ended('closed');
-      try {
-        return await lost;
-      } finally {
-        clearInterval(watchdog);
-        this.#wake = null;
-      }
+      return await runSubscriptionSession(
+        this.#device,
+        this.#plan,
+        certificates,
+        {
+          value: (slot, dv) => this.#onValue(slot, dv),
+          items: (items, slots) => this.#checkItems(items, slots),
+          up: (session) => {
+            this.#live = session;
+            this.#sessions++;
+            onUp();
+            const bad = this.#badItems;
+            this.#setHealth(bad > 0 ? 'degraded' : 'up', bad > 0 ? `${bad} monitored item(s) refused by the server; see faults in details` : undefined);
+            this.#logger.info({ device: this.#device.id, endpoint: this.#device.options.endpoint, items: this.#plan.tags.length }, 'OPC UA subscription running');
+          },
+        },
+        (running) => {
+          this.#wake = () => running.end('closed');
+          if (this.#closed) running.end('closed');
+        },
+        this.#now,
+      );
     } finally {
-      this.#conn = null;
+      this.#wake = null;
+      this.#live = null;
       this.#collector.flush();
-      await withTimeout(client.disconnect(), o.requestTimeout).catch(() => {});
     }
   }
 
@@ -269,7 +214,7 @@ export class OpcuaSource implements Source, TagWriter {
       const at = this.#ledger.admit(tag.slot, now, now);
       if (!Number.isNaN(at)) this.#collector.builder.push(tag.tag, at, Number.NaN, statusToQuality(status.value), now);
     });
-    this.#badItems = bad;
+    this.#badItems += bad;
     if (bad > 0) this.#collector.pushed();
   }
 
@@ -337,8 +282,4 @@ function describeFailure(err: unknown, endpoint: string): string {
     return `the server certificate of ${endpoint} is not trusted; an engineer can approve it: GET /api/v1/opcua/certificates, then POST /api/v1/opcua/certificates/<thumbprint>/trust`;
   }
   return `cannot connect to ${endpoint}: ${message}`;
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
-  return Promise.race([p, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms).unref())]);
 }
