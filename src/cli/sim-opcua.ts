@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { format } from 'node:util';
 import { Option } from 'commander';
 import { createPlant, type Plant } from '../sim/index.js';
 import { parsePort } from './options.js';
@@ -25,7 +26,8 @@ export async function serveOpcua(plant: Plant, opts: SimOpcuaOpts): Promise<{ st
       if (cut <= 0) throw new Error(`FABRIK_SIM_OPCUA_USERS: expected "name:password", got "${pair}"`);
       return { username: pair.slice(0, cut), password: pair.slice(cut + 1) };
     });
-  // node-opcua is loaded only when the server is asked for.
+  // node-opcua is loaded only when the server is asked for; its notices (console.log) go to stderr, stdout is the signal table.
+  console.log = (...args: unknown[]) => void process.stderr.write(`${format(...args)}\n`);
   const { startOpcuaPlantServer } = await import('../sim/opcua-plant-server.js');
   const server = await startOpcuaPlantServer({ plant, port: Number(opts.opcuaPort), pkiDir: resolve(opts.opcuaPki), users });
   process.stderr.write(`OPC UA server: ${server.endpoint} (namespace ${server.namespaceIndex}; security None, Sign and SignAndEncrypt with Basic256Sha256, Aes128_Sha256_RsaOaep, Aes256_Sha256_RsaPss; ${users.length} user(s) besides anonymous)\n`);
