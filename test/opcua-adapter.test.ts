@@ -49,6 +49,27 @@ describe('OPC UA source against the plant server', () => {
   });
 });
 
+describe('OPC UA quality round trip', () => {
+  it('carries a simulated sensor fault as StatusCode to the same quality byte, and back to good', async () => {
+    const device = plantDevice({ endpoint: server.endpoint, prefixes: ['utilities.chiller1.return_temp'], namespaceIndex: server.namespaceIndex });
+    device.tags[0]!.samplingInterval = 100;
+    const rec = recordSource(device, `${dirs.dir}/client-none`);
+    const id = device.tags[0]!.id;
+    try {
+      await waitFor(() => rec.of(id).find((s) => s.quality === Quality.Good), 'a good value');
+      for (const quality of [Quality.BadSensorFailure, Quality.UncertainSensorNotAccurate]) {
+        const fault = plant.injectFault({ address: id, kind: 'step', offset: 0.5, quality });
+        const faulty = await waitFor(() => rec.of(id).find((s) => s.quality === quality), `quality ${quality} over OPC UA`);
+        expect(typeof faulty.value).toBe('number');
+        plant.clearFault(fault);
+        await waitFor(() => rec.of(id).at(-1)?.quality === Quality.Good, 'good again');
+      }
+    } finally {
+      await rec.stop();
+    }
+  });
+});
+
 describe('OPC UA monitoring parameters', () => {
   it('applies per-tag sampling interval and server-side deadbands (absolute and percent of EURange)', async () => {
     const device = plantDevice({ endpoint: server.endpoint, prefixes: ['utilities.compressor1.pressure'], namespaceIndex: server.namespaceIndex });
