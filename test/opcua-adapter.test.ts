@@ -129,6 +129,25 @@ describe('OPC UA bad input', () => {
   });
 });
 
+describe('OPC UA namespace URIs', () => {
+  it('resolves nsu= NodeIds with the server\'s NamespaceArray, and marks an unknown namespace as a refused item', async () => {
+    const device = plantDevice({ endpoint: server.endpoint, prefixes: ['utilities.power.'], namespaceIndex: server.namespaceIndex });
+    const first = device.tags[0]!;
+    device.tags = [
+      { ...first, address: `nsu=${server.namespaceUri};s=${first.id}` },
+      { ...first, id: 'elsewhere', address: `nsu=urn:nowhere;s=${first.id}` },
+    ];
+    const rec = recordSource(device, `${dirs.dir}/client-none`);
+    try {
+      await waitFor(() => rec.of(first.id).find((s) => s.quality === Quality.Good), 'a value through the namespace URI');
+      expect(rec.of('elsewhere')[0]).toMatchObject({ quality: Quality.BadConfigError });
+      expect(rec.source.health()).toMatchObject({ state: 'degraded', details: { badItems: 1 } });
+    } finally {
+      await rec.stop();
+    }
+  });
+});
+
 describe('OPC UA security', () => {
   it('rejects an unknown server certificate, lists it, and connects with SignAndEncrypt/Basic256Sha256 and a username once an engineer trusts it through the API', async () => {
     const pkiDir = `${dirs.dir}/client-secure`;

@@ -41,6 +41,8 @@ export interface OpcuaPlantServer {
   port: number;
   /** Namespace index of the plant's nodes: a signal is at `ns=<ns>;s=<address>`. */
   namespaceIndex: number;
+  /** Its URI: `nsu=<uri>;s=<address>` names a signal whatever the index. */
+  namespaceUri: string;
   stop(): Promise<void>;
 }
 
@@ -104,6 +106,7 @@ export async function startOpcuaPlantServer(options: OpcuaPlantServerOptions): P
     endpoint: server.getEndpointUrl(),
     port,
     namespaceIndex: namespace.index,
+    namespaceUri: namespace.namespaceUri,
     stop: async () => {
       await server.shutdown(0);
       await certificates.dispose();

@@ -1,4 +1,4 @@
-import type { ClientMonitoredItemBase, ClientSession, DataValue, OPCUACertificateManager } from 'node-opcua';
+import { StatusCodes, type ClientMonitoredItemBase, type ClientSession, type DataValue, type OPCUACertificateManager } from 'node-opcua';
 import { Quality, type ComponentHealth, type SampleBatch, type Source, type TagRegistry, type TagWriter, type WriteResult } from '../../core/index.js';
 import { BatchCollector, type BatchCollectorOptions } from './batch-collector.js';
 import { DeliveryLedger } from './delivery-ledger.js';
@@ -53,7 +53,7 @@ export class OpcuaSource implements Source, TagWriter {
   readonly #collector: BatchCollector;
   readonly #ledger: DeliveryLedger;
   readonly #faults: FaultCounter;
-  #live: ClientSession | null = null;
+  #live: { session: ClientSession; nodeIds: readonly string[] } | null = null;
   #cycle: Promise<void> | null = null;
   #closed = false;
   #wake: (() => void) | null = null;
@@ -126,9 +126,9 @@ export class OpcuaSource implements Source, TagWriter {
     const tag = this.#byTag.get(tagIndex);
     if (!tag) throw new OpcuaError('OPCUA_UNKNOWN_TAG', `tag #${tagIndex} is not bound to OPC UA device "${this.#device.id}"`);
     if (!tag.writable) throw new OpcuaError('OPCUA_NOT_WRITABLE', `tag "${tag.id}" is not writable; mark it "writable: true" in the site config to allow writes`);
-    const session = this.#live;
-    if (!session) throw new OpcuaError('OPCUA_NOT_CONNECTED', `device "${this.#device.id}" is not connected to ${this.#device.options.endpoint}; try again once it is up`);
-    const back = await writeTag(session, tag, value);
+    const live = this.#live;
+    if (!live) throw new OpcuaError('OPCUA_NOT_CONNECTED', `device "${this.#device.id}" is not connected to ${this.#device.options.endpoint}; try again once it is up`);
+    const back = await writeTag(live.session, { ...tag, nodeId: live.nodeIds[tag.slot] ?? tag.nodeId }, value);
     return { ...back, ts: back.ts || this.#now() };
   }
 
@@ -179,8 +179,9 @@ export class OpcuaSource implements Source, TagWriter {
         {
           value: (slot, dv) => this.#onValue(slot, dv),
           items: (items, slots) => this.#checkItems(items, slots),
-          up: (session) => {
-            this.#live = session;
+          unresolved: (slot) => this.#refuse(slot, 'BadNodeIdUnknown', StatusCodes.BadNodeIdUnknown.value, 'its nsu= namespace URI is not in the server\'s NamespaceArray'),
+          up: (session, nodeIds) => {
+            this.#live = { session, nodeIds };
             this.#sessions++;
             onUp();
             const bad = this.#badItems;
@@ -202,20 +203,22 @@ export class OpcuaSource implements Source, TagWriter {
   }
 
   #checkItems(items: ClientMonitoredItemBase[], slots: number[]): void {
-    const now = this.#now();
-    let bad = 0;
     items.forEach((item, i) => {
       const status = item.statusCode;
-      if (!status || status.isGood()) return;
-      const tag = this.#bySlot[slots[i]!];
-      if (!tag) return;
-      bad++;
-      this.#faults.count(`item:${status.name}`, `OPC UA server refused to monitor ${tag.nodeId} (tag ${tag.id}): ${status.name}`, { device: this.#device.id, tag: tag.id });
-      const at = this.#ledger.admit(tag.slot, now, now);
-      if (!Number.isNaN(at)) this.#collector.builder.push(tag.tag, at, Number.NaN, statusToQuality(status.value), now);
+      if (status && !status.isGood()) this.#refuse(slots[i]!, status.name, status.value, status.name);
     });
-    this.#badItems += bad;
-    if (bad > 0) this.#collector.pushed();
+  }
+
+  /** A tag the server will not monitor: counted, and one sample with the status's quality says why. */
+  #refuse(slot: number, cause: string, status: number, why: string): void {
+    const tag = this.#bySlot[slot];
+    if (!tag) return;
+    const now = this.#now();
+    this.#badItems++;
+    this.#faults.count(`item:${cause}`, `OPC UA server refused to monitor ${tag.nodeId} (tag ${tag.id}): ${why}`, { device: this.#device.id, tag: tag.id });
+    const at = this.#ledger.admit(tag.slot, now, now);
+    if (!Number.isNaN(at)) this.#collector.builder.push(tag.tag, at, Number.NaN, statusToQuality(status), now);
+    this.#collector.pushed();
   }
 
   #onValue(slot: number, dv: DataValue): void {

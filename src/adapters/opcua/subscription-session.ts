@@ -2,6 +2,7 @@ import { AttributeIds, OPCUAClient, TimestampsToReturn, type ClientMonitoredItem
 import { resolveIdentity } from './client-identity.js';
 import { endpointSecurity } from './endpoint-security.js';
 import type { MonitoringPlan } from './monitoring-plan.js';
+import { namesNamespaceUri, resolveNamespaceUri } from './namespace-uri.js';
 import type { OpcuaDevice } from './opcua-device.js';
 
 /** What a running session tells its source. */
@@ -10,8 +11,10 @@ export interface SessionHandlers {
   value(slot: number, dv: DataValue): void;
   /** The server's answer to the monitored items of `slots` (refused ones have a bad statusCode). */
   items(items: ClientMonitoredItemBase[], slots: number[]): void;
-  /** Subscribed: the session carries data from now on. */
-  up(session: ClientSession): void;
+  /** A tag whose `nsu=` namespace the server does not have: not monitored. */
+  unresolved(slot: number): void;
+  /** Subscribed: the session carries data from now on; `nodeIds` by slot, namespace URIs resolved. */
+  up(session: ClientSession, nodeIds: readonly string[]): void;
 }
 
 /** A session that is being run: `ended` resolves with why it ended; `end()` ends it from outside. */
@@ -74,13 +77,18 @@ export async function runSubscriptionSession(
     subscription.on('internal_error', (err: Error) => end(`subscription failed: ${err.message}`));
     subscription.on('keepalive', heard);
     subscription.on('raw_notification', heard);
+    const namespaces = device.tags.some((t) => namesNamespaceUri(t.address)) ? await session.readNamespaceArray() : [];
+    const nodeIds = device.tags.map((t) => resolveNamespaceUri(t.address, namespaces));
     for (const group of plan.groups) {
-      const items = group.slots.map((slot) => ({ nodeId: device.tags[slot]!.address, attributeId: AttributeIds.Value }));
+      const slots = group.slots.filter((slot) => nodeIds[slot] !== null);
+      for (const slot of group.slots) if (nodeIds[slot] === null) handlers.unresolved(slot);
+      if (slots.length === 0) continue;
+      const items = slots.map((slot) => ({ nodeId: nodeIds[slot]!, attributeId: AttributeIds.Value }));
       const monitored = await subscription.monitorItems(items, group.parameters, TimestampsToReturn.Both);
-      monitored.on('changed', (_item: ClientMonitoredItemBase, dv: DataValue, index: number) => handlers.value(group.slots[index]!, dv));
-      handlers.items(monitored.monitoredItems, group.slots);
+      monitored.on('changed', (_item: ClientMonitoredItemBase, dv: DataValue, index: number) => handlers.value(slots[index]!, dv));
+      handlers.items(monitored.monitoredItems, slots);
     }
-    handlers.up(session);
+    handlers.up(session, nodeIds.map((id, slot) => id ?? device.tags[slot]!.address));
     // Silence longer than a few keep-alives means the network is gone even if no socket closed.
     const silence = Math.max(3 * subscription.publishingInterval * subscription.maxKeepAliveCount, o.keepAliveInterval) + o.requestTimeout;
     watchdog = setInterval(() => {
