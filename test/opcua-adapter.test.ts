@@ -4,7 +4,7 @@ import { createPlant, type Plant } from '../src/sim/index.js';
 import { startOpcuaPlantServer, type OpcuaPlantServer } from '../src/sim/opcua-plant-server.js';
 import { OPCUACertificateManager } from 'node-opcua';
 import { parse, stringify } from 'yaml';
-import { clientTrustList, discoveredBindings, discoverOpcua } from '../src/adapters/opcua/index.js';
+import { clientTrustList, discoveredBindings, discoverOpcua, type OpcuaDevice } from '../src/adapters/opcua/index.js';
 import { parseSiteConfig } from '../src/config/index.js';
 import { opcuaOptionsSchema } from '../src/config/protocols/opcua.js';
 import { startTestNode } from '../src/api/test-node.js';
@@ -335,5 +335,20 @@ describe('fabrik discover opcua', () => {
     const signal = plant.signals().find((s) => s.address === 'cnc1.lathe.part_diameter')!;
     expect(diameter).toMatchObject({ asset: 'acme/demo/machining/cnc1/lathe', address: `ns=${server.namespaceIndex};s=cnc1.lathe.part_diameter`, type: 'number', unit: signal.unit, low: signal.low, high: signal.high });
     expect(device.tags.find((t) => t.id === 'line1.filler.state')).toMatchObject({ type: 'integer', asset: 'acme/demo/bottling/line1/filler' });
+  });
+
+  it('can name namespaces by URI, and those bindings subscribe', async () => {
+    const found = await discoverOpcua({ options: opcuaOptionsSchema.parse({ endpoint: server.endpoint }), pkiDir: `${dirs.dir}/client-none`, namespaceUris: true });
+    const fragment = discoveredBindings(found, { deviceId: 'plant', endpoint: server.endpoint, securityMode: 'None', securityPolicy: 'None' });
+    const config = parseSiteConfig({ site: { id: 'disc', name: 'Discovered', enterprise: 'acme' }, assets: fragment.assets, devices: fragment.devices });
+    const device = config.devices[0] as OpcuaDevice;
+    expect(device.tags.find((t) => t.id === 'cnc1.lathe.state')!.address).toBe(`nsu=${server.namespaceUri};s=cnc1.lathe.state`);
+    device.tags = device.tags.filter((t) => t.id.startsWith('cnc1.lathe.spindle'));
+    const rec = recordSource(device, `${dirs.dir}/client-none`);
+    try {
+      await waitFor(() => rec.of('cnc1.lathe.spindle_speed').find((s) => s.quality === Quality.Good), 'a value through a discovered nsu= binding');
+    } finally {
+      await rec.stop();
+    }
   });
 });

@@ -15,6 +15,7 @@ interface OpcuaDiscoverOpts {
   root?: string;
   maxDepth: number;
   dataDir: string;
+  namespaceUris?: boolean;
 }
 
 /** `fabrik discover opcua <endpoint>`: browse a server and print tag bindings to paste into the site config. */
@@ -31,6 +32,7 @@ export function discoverCommand(): Command {
     .option('--device-id <id>', 'device id in the output (default: from the host name)')
     .option('--asset-prefix <path>', 'asset path put before the browse path, e.g. acme/plant1')
     .option('--root <nodeId>', 'start browsing here instead of the Objects folder')
+    .option('--namespace-uris', 'write NodeIds as nsu=<namespace URI>;... (survive a server renumbering its namespaces)')
     .addOption(new Option('--max-depth <n>', 'folders deeper than this are not entered').default(10).argParser(parsePositiveInt))
     .addOption(dataDirOption().default('data'))
     .action(async (endpoint: string, o: OpcuaDiscoverOpts) => {
@@ -46,7 +48,7 @@ export function discoverCommand(): Command {
       const { discoverOpcua, discoveredBindings, routeLibraryLogs } = await import('../adapters/opcua/index.js');
       routeLibraryLogs({ info: () => {}, warn: (_o, msg) => void process.stderr.write(`${msg ?? ''}\n`), error: () => {} });
       const pkiDir = resolve(o.dataDir, 'opcua', 'pki');
-      const found = await discoverOpcua({ options: parsed.data, pkiDir, ...(o.root ? { root: o.root } : {}), maxDepth: o.maxDepth });
+      const found = await discoverOpcua({ options: parsed.data, pkiDir, ...(o.root ? { root: o.root } : {}), maxDepth: o.maxDepth, namespaceUris: o.namespaceUris === true });
       const deviceId = o.deviceId ?? deviceIdOf(endpoint);
       const config = discoveredBindings(found, { deviceId, endpoint, securityMode: o.securityMode, securityPolicy: o.securityPolicy, ...(o.assetPrefix ? { assetPrefix: o.assetPrefix } : {}) });
       const doc = new Document({ assets: config.assets, devices: config.devices });

@@ -27,6 +27,8 @@ export interface DiscoverOptions {
   maxDepth?: number;
   /** Stop after this many variables. Default 10,000. */
   maxTags?: number;
+  /** Name namespaces by URI (`nsu=<uri>;s=...`), so bindings survive a server that renumbers them. */
+  namespaceUris?: boolean;
 }
 
 /** A variable found by browsing, as a tag binding would describe it. */
@@ -78,7 +80,11 @@ export async function discoverOpcua(opts: DiscoverOptions): Promise<Discovery> {
     await client.connect(o.endpoint);
     const session = await client.createSession(await resolveIdentity(o.identity));
     try {
-      return await browseTree(session, opts);
+      const found = await browseTree(session, opts);
+      if (!opts.namespaceUris) return found;
+      const namespaces = await session.readNamespaceArray();
+      const byUri = (nodeId: string): string => nodeId.replace(/^ns=(\d+);/, (whole, ns: string) => (namespaces[Number(ns)] ? `nsu=${namespaces[Number(ns)]};` : whole));
+      return { ...found, tags: found.tags.map((t) => ({ ...t, nodeId: byUri(t.nodeId) })) };
     } finally {
       await session.close().catch(() => {});
     }

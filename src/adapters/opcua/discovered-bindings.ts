@@ -42,7 +42,7 @@ export function discoveredBindings(discovery: Discovery, options: BindingOptions
     if (path.length > ISA95_LEVELS.length) path = [...path.slice(0, ISA95_LEVELS.length - 1), path.slice(ISA95_LEVELS.length - 1).join('-').slice(0, 63)];
     const asset = path.join('/');
     if (!assets.has(asset)) assets.set(asset, { path: asset, kind: 'machine', description: t.path.join(' / ') });
-    const stringId = /^(?:ns=\d+;)?s=(.+)$/s.exec(t.nodeId)?.[1];
+    const stringId = /^(?:(?:ns=\d+|nsu=[^;]+);)?s=(.+)$/s.exec(t.nodeId)?.[1];
     let id = stringId && TAG_ID.test(stringId) ? stringId : `${path.join('.')}.${segment(t.name)}`.slice(0, 128);
     for (let n = 2; ids.has(id); n++) id = `${id.replace(/-\d+$/, '')}-${n}`;
     ids.add(id);
