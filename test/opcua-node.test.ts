@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSiteConfig } from '../src/config/index.js';
 import { createPlant, demoSiteConfig, plantOpcuaDevice, type Plant } from '../src/sim/index.js';
@@ -36,6 +38,8 @@ describe('edge node with an OPC UA device', () => {
     expect(Number(rows[0]![1])).toBe(192);
     const health = (await (await n.api('/healthz')).json()) as { components: Record<string, { state: string; details?: { endpoint?: string } }> };
     expect(health.components['cnc1-opcua']).toMatchObject({ state: 'up', details: { endpoint: server.endpoint } });
+    // The node made its OPC UA client certificate on first start, in its data dir.
+    expect(existsSync(join(n.dataDir, 'opcua', 'pki', 'own', 'certs', 'client_certificate.pem'))).toBe(true);
     const metrics = await (await n.api('/metrics')).text();
     expect(metrics).toMatch(/fabrik_source_up\{source="cnc1-opcua"\} 1/);
     expect(metrics).toMatch(/fabrik_source_count\{source="cnc1-opcua",count="sessions"\} 1/);
