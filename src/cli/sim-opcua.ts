@@ -29,7 +29,10 @@ export async function serveOpcua(plant: Plant, opts: SimOpcuaOpts): Promise<{ st
   // node-opcua is loaded only when the server is asked for; its notices (console.log) go to stderr, stdout is the signal table.
   console.log = (...args: unknown[]) => void process.stderr.write(`${format(...args)}\n`);
   const { startOpcuaPlantServer } = await import('../sim/opcua-plant-server.js');
-  const server = await startOpcuaPlantServer({ plant, port: Number(opts.opcuaPort), pkiDir: resolve(opts.opcuaPki), users });
+  const server = await startOpcuaPlantServer({ plant, port: Number(opts.opcuaPort), pkiDir: resolve(opts.opcuaPki), users }).catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new Error(`OPC UA port ${opts.opcuaPort} is in use; pick another with --opcua-port (or FABRIK_SIM_OPCUA_PORT)`, { cause: err });
+    throw err;
+  });
   process.stderr.write(`OPC UA server: ${server.endpoint} (namespace ${server.namespaceIndex}; security None, Sign and SignAndEncrypt with Basic256Sha256, Aes128_Sha256_RsaOaep, Aes256_Sha256_RsaPss; ${users.length} user(s) besides anonymous)\n`);
   return server;
 }
