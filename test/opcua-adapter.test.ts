@@ -174,6 +174,10 @@ describe('OPC UA security', () => {
       expect(rec.samples.every((s) => s.quality === Quality.BadNotConnected && Number.isNaN(s.value))).toBe(true);
 
       const thumbprint = listed.rejected[0]!.thumbprint;
+      const rejected = await waitFor(() => rec.events.find((e) => e.kind === 'opcua.certificate.rejected'), 'the certificate-rejected event');
+      expect(rejected.payload['thumbprints']).toEqual([thumbprint]);
+      expect(rec.events.map((e) => e.kind)).toEqual(['opcua.certificate.rejected']);
+      expect(rec.source.health().details).toMatchObject({ faults: { 'certificate:untrusted': expect.any(Number) } });
       expect((await api.send('POST', `/api/v1/opcua/certificates/${thumbprint}/trust`, undefined, api.tokens.operator)).status).toBe(403);
       const trusted = await api.send('POST', `/api/v1/opcua/certificates/${thumbprint}/trust`, undefined, api.tokens.engineer);
       expect(trusted.status).toBe(200);
@@ -275,6 +279,9 @@ describe('OPC UA recovery', () => {
       restarting = await startOpcuaPlantServer({ plant: restartPlant, port, pkiDir: serverPki, securityModes: ['None'], securityPolicies: ['None'] });
       await waitFor(() => ids.every((id) => rec.of(id).at(-1)?.quality === Quality.Good), 'good values again after the restart');
       expect(rec.source.health()).toMatchObject({ state: 'up', details: { sessions: 2 } });
+      // One event per outage for the event list, not one per retry.
+      expect(rec.events.map((e) => e.kind)).toEqual(['opcua.connection.lost', 'opcua.connection.restored']);
+      expect(rec.events[0]).toMatchObject({ assetPath: 'acme/demo/utilities/compressor1', payload: { device: device.id } });
       for (const id of ids) {
         const series = rec.of(id);
         const markers = series.filter((s) => s.quality === Quality.BadCommFailure);

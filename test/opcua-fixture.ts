@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOpcuaSource, type OpcuaDevice, type OpcuaSource } from '../src/adapters/opcua/index.js';
 import { parseSiteConfig, type SiteConfigInput } from '../src/config/index.js';
-import { TagRegistry, type Sample } from '../src/core/index.js';
+import { TagRegistry, type FabrikEvent, type Sample } from '../src/core/index.js';
 import { defineConfiguredTags } from '../src/node/tag-definitions.js';
 import { plantOpcuaDevice, type PlantOpcuaDeviceOptions } from '../src/sim/index.js';
 
@@ -50,6 +50,7 @@ export interface RecordingSource {
   source: OpcuaSource;
   tags: TagRegistry;
   samples: (Sample & { id: string })[];
+  events: FabrikEvent[];
   of(id: string): (Sample & { id: string })[];
   stop(): Promise<void>;
 }
@@ -57,7 +58,8 @@ export interface RecordingSource {
 export function recordSource(device: OpcuaDevice, pkiDir: string, tags?: TagRegistry): RecordingSource {
   const registry = tags ?? new TagRegistry();
   if (!tags) defineConfiguredTags(parseSiteConfig({ site: { id: 't', name: 't', enterprise: 'acme' }, devices: [device], retention: RETENTION }), registry);
-  const source = createOpcuaSource({ device, tags: registry, pkiDir, logger: quietLogger, batching: { flushMs: 20 } });
+  const events: FabrikEvent[] = [];
+  const source = createOpcuaSource({ device, tags: registry, pkiDir, logger: quietLogger, batching: { flushMs: 20 }, onEvent: (e) => events.push(e) });
   const samples: RecordingSource['samples'] = [];
   const done = (async () => {
     for await (const b of source.batches()) {
@@ -71,6 +73,7 @@ export function recordSource(device: OpcuaDevice, pkiDir: string, tags?: TagRegi
     source,
     tags: registry,
     samples,
+    events,
     of: (id) => samples.filter((s) => s.id === id),
     stop: async () => {
       await source.close();

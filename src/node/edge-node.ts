@@ -166,7 +166,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
   const addSources = (cfg: SiteConfig, to: Supervisor): void => {
     for (const device of cfg.devices) {
       if (!device.enabled) continue;
-      to.add(device.id, () => createSource(device, { tags, plant, dataDir, logger }));
+      to.add(device.id, () => createSource(device, { tags, plant, dataDir, logger, recordEvent }));
     }
   };
   addSources(config, supervisor);
@@ -321,7 +321,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
   };
 }
 
-function createSource(device: DeviceConfig, ctx: { tags: TagRegistry; plant: Plant | undefined; dataDir: string; logger: Logger }): Source | Promise<Source> {
+function createSource(device: DeviceConfig, ctx: { tags: TagRegistry; plant: Plant | undefined; dataDir: string; logger: Logger; recordEvent: (event: FabrikEvent) => void }): Source | Promise<Source> {
   switch (device.protocol) {
     case 'sim':
       if (!ctx.plant) throw new Error(`device "${device.id}" uses the simulator, but this node runs none`);

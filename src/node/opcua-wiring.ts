@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { OpcuaCertificates } from '../api/index.js';
 import type { DeviceConfig } from '../config/index.js';
-import type { Source, TagRegistry } from '../core/index.js';
+import type { FabrikEvent, Source, TagRegistry } from '../core/index.js';
 import type { Logger } from 'pino';
 
 /** Where the node keeps its OPC UA client certificate and trust list. */
@@ -22,8 +22,8 @@ export function opcuaCertificates(dataDir: string): OpcuaCertificates {
 }
 
 /** A source for an OPC UA device of the site config. */
-export async function createOpcuaDeviceSource(device: Extract<DeviceConfig, { protocol: 'opcua' }>, ctx: { tags: TagRegistry; dataDir: string; logger: Logger }): Promise<Source> {
+export async function createOpcuaDeviceSource(device: Extract<DeviceConfig, { protocol: 'opcua' }>, ctx: { tags: TagRegistry; dataDir: string; logger: Logger; recordEvent?: (event: FabrikEvent) => void }): Promise<Source> {
   const { createOpcuaSource, routeLibraryLogs } = await adapter();
   routeLibraryLogs(ctx.logger.child({ part: 'opcua' }));
-  return createOpcuaSource({ device, tags: ctx.tags, pkiDir: opcuaPkiDir(ctx.dataDir), logger: ctx.logger.child({ part: 'opcua', device: device.id }) });
+  return createOpcuaSource({ device, tags: ctx.tags, pkiDir: opcuaPkiDir(ctx.dataDir), logger: ctx.logger.child({ part: 'opcua', device: device.id }), ...(ctx.recordEvent ? { onEvent: ctx.recordEvent } : {}) });
 }

@@ -1,12 +1,12 @@
 import { StatusCodes, type ClientMonitoredItemBase, type ClientSession, type DataValue, type OPCUACertificateManager } from 'node-opcua';
-import { Quality, type ComponentHealth, type SampleBatch, type Source, type TagRegistry, type TagWriter, type WriteResult } from '../../core/index.js';
+import { createEvent, Quality, type ComponentHealth, type FabrikEvent, type SampleBatch, type Severity, type Source, type TagRegistry, type TagWriter, type WriteResult } from '../../core/index.js';
 import { BatchCollector, type BatchCollectorOptions } from './batch-collector.js';
 import { DeliveryLedger } from './delivery-ledger.js';
 import { OpcuaError } from './errors.js';
 import { FaultCounter, type OpcuaLogger } from './fault-counter.js';
 import { planMonitoring, type MonitoredTag, type MonitoringPlan } from './monitoring-plan.js';
 import type { OpcuaDevice } from './opcua-device.js';
-import { openClientPki } from './pki.js';
+import { listRejectedCertificates, openClientPki } from './pki.js';
 import { statusToQuality } from './status-quality.js';
 import { decodeValue } from './value-coding.js';
 import { runSubscriptionSession } from './subscription-session.js';
@@ -23,6 +23,10 @@ export interface OpcuaSourceOptions {
   logger: OpcuaLogger;
   batching?: BatchCollectorOptions;
   now?: () => number;
+  /** Receives connection lost/restored and certificate-rejected events (once per cause, not per retry). */
+  onEvent?: (event: FabrikEvent) => void;
+  /** Asset path of those events when the device's tags share none. Default the first segment of the tags' assets. */
+  assetPath?: string;
 }
 
 /**
@@ -60,6 +64,8 @@ export class OpcuaSource implements Source, TagWriter {
   #health: ComponentHealth;
   /** Source time of the previous notification per slot, to notice a server sampling faster than asked. */
   readonly #previous: Float64Array;
+  readonly #onEvent: ((event: FabrikEvent) => void) | undefined;
+  readonly #assetPath: string;
   #notifications = 0;
   #sessions = 0;
   #badItems = 0;
@@ -81,6 +87,8 @@ export class OpcuaSource implements Source, TagWriter {
     this.#faults = new FaultCounter(options.logger);
     this.#previous = new Float64Array(options.device.tags.length).fill(Number.NEGATIVE_INFINITY);
     this.#health = { state: 'starting', since: this.#now() };
+    this.#onEvent = options.onEvent;
+    this.#assetPath = commonAsset(options.device.tags.map((t) => t.asset)) ?? options.assetPath ?? options.device.tags[0]?.asset.split('/')[0] ?? options.device.id;
   }
 
   async *batches(): AsyncIterable<SampleBatch> {
@@ -143,24 +151,37 @@ export class OpcuaSource implements Source, TagWriter {
       return;
     }
     let attempt = 0;
+    let lastReason: string | null = null;
     try {
       while (!this.#closed) {
         let quality: number = Quality.BadNotConnected;
         let reason: string;
+        let untrusted = false;
         try {
           reason = await this.#runSession(pki.manager, () => {
             attempt = 0;
+            if (lastReason !== null) this.#emit('opcua.connection.restored', 'info', `OPC UA device ${this.#device.id} is connected to ${this.#device.options.endpoint} again`, {});
+            lastReason = null;
           });
           quality = Quality.BadCommFailure;
         } catch (err) {
+          untrusted = UNTRUSTED.test(err instanceof Error ? err.message : String(err));
           reason = describeFailure(err, this.#device.options.endpoint);
-          if (UNTRUSTED.test(reason)) this.#faults.count('certificate:untrusted', reason);
+          if (untrusted) this.#faults.count('certificate:untrusted', reason);
         }
         if (this.#closed) break;
         this.#markGap(quality);
         const delay = Math.min(this.#device.options.maxReconnectDelay, 200 * 2 ** Math.min(attempt++, 10));
         this.#setHealth('down', `${reason} (retrying in ${delay} ms)`);
-        this.#logger.warn({ device: this.#device.id, reason, delayMs: delay }, 'OPC UA connection lost or refused; reconnecting');
+        // Logged and reported when the cause changes, not on every retry of a long outage.
+        if (reason !== lastReason) {
+          this.#logger.warn({ device: this.#device.id, reason, delayMs: delay }, 'OPC UA connection lost or refused; reconnecting');
+          if (untrusted) {
+            const thumbprints = (await listRejectedCertificates(this.#pkiDir).catch(() => [])).map((c) => c.thumbprint).reverse();
+            this.#emit('opcua.certificate.rejected', 'medium', reason, { thumbprints });
+          } else if (lastReason === null) this.#emit('opcua.connection.lost', 'low', `OPC UA device ${this.#device.id}: ${reason}`, { reason });
+        }
+        lastReason = reason;
         await this.#sleep(delay);
       }
     } finally {
@@ -258,6 +279,10 @@ export class OpcuaSource implements Source, TagWriter {
     this.#collector.flush();
   }
 
+  #emit(kind: string, severity: Severity, message: string, payload: Record<string, unknown>): void {
+    this.#onEvent?.(createEvent({ kind, severity, assetPath: this.#assetPath, message, payload: { device: this.#device.id, endpoint: this.#device.options.endpoint, ...payload } }));
+  }
+
   #setHealth(state: ComponentHealth['state'], message?: string): void {
     if (this.#health.state === 'stopped') return;
     if (state === this.#health.state && message === this.#health.message) return;
@@ -277,6 +302,19 @@ export class OpcuaSource implements Source, TagWriter {
       };
     });
   }
+}
+
+/** The deepest asset path all `paths` sit under, or undefined when they share nothing. */
+function commonAsset(paths: string[]): string | undefined {
+  const [first, ...rest] = paths.map((p) => p.split('/'));
+  if (!first) return undefined;
+  let n = first.length;
+  for (const p of rest) {
+    let i = 0;
+    while (i < n && i < p.length && p[i] === first[i]) i++;
+    n = i;
+  }
+  return n > 0 ? first.slice(0, n).join('/') : undefined;
 }
 
 function describeFailure(err: unknown, endpoint: string): string {
