@@ -11,6 +11,7 @@ import { certCommand, initCommand } from './init-command.js';
 import { userCommand } from './user-command.js';
 import { spcCommand } from './spc-command.js';
 import { hubCommand } from './hub-command.js';
+import { discoverCommand } from './discover-command.js';
 
 const program = new Command('fabrik')
   .description('Fabrik — local-first data platform for manufacturing sites')
@@ -29,7 +30,8 @@ const program = new Command('fabrik')
   .addCommand(userCommand())
   .addCommand(auditCommand())
   .addCommand(spcCommand())
-  .addCommand(hubCommand());
+  .addCommand(hubCommand())
+  .addCommand(discoverCommand());
 
 try {
   await program.parseAsync(process.argv);
