@@ -51,15 +51,15 @@ export function demoCommand(): Command {
     .addOption(new Option('--no-protocols', 'feed every machine in-process instead of over Modbus TCP and Sparkplug B').env('FABRIK_DEMO_IN_PROCESS'))
     .addOption(new Option('--mqtt-port <port>', 'port of the embedded MQTT broker (default 1883, or a free one when taken)').env('FABRIK_MQTT_PORT').argParser(parsePort))
     .addOption(new Option('--modbus-port <port>', 'port of the simulated Modbus TCP server (default: a free one)').env('FABRIK_MODBUS_PORT').argParser(parsePort))
-    .addOption(new Option('--opcua', 'also read the CNC cell through the OPC UA adapter from the simulator\'s OPC UA server (a free localhost port)').env('FABRIK_DEMO_OPCUA'))
+    .addOption(new Option('--no-opcua', 'read the CNC cell in-process instead of through the OPC UA adapter from the simulator\'s OPC UA server').env('FABRIK_DEMO_NO_OPCUA'))
     .addOption(new Option('--with-hub', 'also run a cloud hub (embedded PGlite in <data-dir>/hub) and sync the demo site to it').env('FABRIK_DEMO_HUB'))
     .addOption(new Option('--hub-port <port>', 'port of that hub').env('FABRIK_HUB_HTTP_PORT').default('8090').argParser(parsePort))
     .addOption(logLevelOption())
-    .action(async (opts: RunOpts & { lines: number; singleNode?: boolean; tls?: boolean; protocols: boolean; modbusPort?: string; withHub?: boolean; hubPort: string; opcua?: boolean }) => {
+    .action(async (opts: RunOpts & { lines: number; singleNode?: boolean; tls?: boolean; protocols: boolean; modbusPort?: string; withHub?: boolean; hubPort: string; opcua: boolean }) => {
       const dataDir = resolve(opts.dataDir);
       // One simulated plant behind every socket the demo serves (Modbus TCP, Sparkplug B, OPC UA).
-      const plant = opts.protocols || opts.opcua ? createPlant({ seed: opts.seed ?? 42, lines: opts.lines, startTime: Date.now() }) : undefined;
-      const opcua = opts.opcua && plant ? await serveDemoOpcua(dataDir, plant) : null;
+      const plant = opts.protocols ? createPlant({ seed: opts.seed ?? 42, lines: opts.lines, startTime: Date.now() }) : undefined;
+      const opcua = opts.protocols && opts.opcua && plant ? await serveDemoOpcua(dataDir, plant) : null;
       let config = opcua
         ? parseSiteConfig(demoSiteConfig({ lines: opts.lines, cncOpcua: opcua.device }))
         : opts.lines === 1 ? loadSiteConfig(DEMO_CONFIG) : parseSiteConfig(demoSiteConfig({ lines: opts.lines }));
