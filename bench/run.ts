@@ -14,6 +14,7 @@ import { benchSecurity } from './security-bench.js';
 import { benchNodeAlarmLatency, benchSpcLatency, benchSpcThroughput } from './spc-bench.js';
 import { benchModbus, benchMqtt } from './protocol-bench.js';
 import { benchSync } from './sync-bench.js';
+import { benchOpcua } from './opcua-bench.js';
 
 // `npm run bench` — every figure with its target, as a table and as JSON.
 // FABRIK_BENCH=quick shrinks every size for a smoke run; the default is the issue's sizes.
@@ -87,6 +88,7 @@ await section('spc', async () => ({
   ...(await benchNodeAlarmLatency({ faults: quick ? 5 : 20, progress })),
 }));
 await section('sync', () => benchSync({ quick, onProgress: progress }));
+await section('opcua', () => benchOpcua({ items: quick ? 2000 : 10_000, seconds: quick ? 5 : 20, onProgress: progress }));
 
 const rows = Object.entries(results).map(([name, m]) => ({ name, value: m.value, unit: m.unit, target: m.target }));
 const w = (k: 'name' | 'unit' | 'target') => Math.max(k.length, ...rows.map((r) => r[k].length));

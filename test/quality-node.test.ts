@@ -3,12 +3,16 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import mqtt from 'mqtt';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSiteConfig, type SiteConfig } from '../src/config/index.js';
 import { startEdgeNode, type EdgeNode } from '../src/node/edge-node.js';
 import { demoSiteConfig } from '../src/sim/index.js';
 import { webhookSchema } from '../src/notify/index.js';
+import { tagAlarmsSchema } from '../src/alarms/index.js';
+import { mqttSiteSchema } from '../src/broker/index.js';
+import { runCli } from './cli-process.js';
 import { eventually } from './edge-node-fixture.js';
 
 // A real node on the demo plant: a fault injected through the sim API must end
@@ -57,6 +61,8 @@ describe('SPC and alarms in a running node', () => {
   // A real webhook receiver: violations and alarms are posted to it.
   const posted: { kind: string; payload: Record<string, unknown> }[] = [];
   let receiver: Server;
+  let uns: mqtt.MqttClient | undefined;
+  const topics: string[] = [];
   beforeAll(async () => {
     receiver = createServer((req, res) => {
       let text = '';
@@ -68,9 +74,16 @@ describe('SPC and alarms in a running node', () => {
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     config.notify.webhooks = [webhookSchema.parse({ url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/fabrik`, kinds: ['spc.violation', 'alarm.*'] })];
+    // The node's own broker publishes every event to the unified namespace.
+    config.mqtt = mqttSiteSchema.parse({ broker: { port: 0, tls: 'off' }, uns: { samples: false, retain: false } });
     await start();
+    const broker = node.health().components['mqtt-broker']?.details?.['url'] as string;
+    uns = await mqtt.connectAsync(broker, { username: 'test', password: admin, reconnectPeriod: 0 });
+    uns.on('message', (topic) => topics.push(topic));
+    await uns.subscribeAsync('acme/#');
   }, 60_000);
   afterAll(async () => {
+    await uns?.endAsync();
     receiver?.close();
     await node?.stop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -109,7 +122,19 @@ describe('SPC and alarms in a running node', () => {
     const alarm = await eventually(async () => (await api<{ alarms: { id: string; active: boolean; acknowledged: boolean; priority: string }[] }>('/api/v1/alarms?state=unacked')).body.alarms.find((a) => a.id === ALARM), 60_000, 250);
     expect(alarm).toMatchObject({ active: true, acknowledged: false, priority: 'low' });
     await eventually(async () => posted.some((p) => p.kind === 'spc.violation') && posted.some((p) => p.kind === 'alarm.active' && p.payload['alarm'] === ALARM), 15_000, 200);
+    await eventually(async () => topics.includes('acme/demo/bottling/line1/filler/events/alarm.active') && topics.includes('acme/demo/bottling/line1/filler/events/spc.violation'), 15_000, 200);
   }, 150_000);
+
+  it('prints the report of a characteristic with `fabrik spc report`', async () => {
+    const run = await runCli(['spc', 'report', 'filler-volume', '--url', node.url, '--token', admin], { timeoutMs: 60_000 });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Line 1 fill volume \(filler-volume\) — imr, n = 1/);
+    expect(run.stdout).toMatch(/I {4} CL [\d.]+ {2}UCL/);
+    expect(run.stdout).toMatch(/we1 +I +/);
+    const list = await runCli(['spc', 'list', '--url', node.url, '--token', admin], { timeoutMs: 60_000 });
+    expect(list.stdout).toContain('filler-volume');
+  }, 90_000);
 
   it('lets an operator acknowledge with a comment, refuses a viewer, and audits and journals the acknowledgement', async () => {
     const created = await api<{ token: string }>('/api/v1/tokens', { body: { role: 'operator', name: 'shift-a' } });
@@ -134,6 +159,12 @@ describe('SPC and alarms in a running node', () => {
     expect(journal.find((e) => e.transition === 'acknowledged')).toMatchObject({ alarmId: ALARM, comment: 'filler valve checked' });
     expect(journal.some((e) => e.alarmId === ALARM && e.transition === 'active')).toBe(true);
 
+    const metrics = await (await fetch(`${node.url}/metrics`)).text();
+    expect(metrics).toMatch(/fabrik_spc_violations_total\{characteristic="filler-volume"\} [1-9]/);
+    expect(metrics).toMatch(/fabrik_alarm_activations_total\{priority="low"\} [1-9]/);
+    expect(metrics).toMatch(/fabrik_alarms\{state="(acknowledged|normal)"\} [1-9]/);
+    expect(metrics).toMatch(/fabrik_webhook_events\{webhook="127\.0\.0\.1:\d+",outcome="sent"\} [1-9]/);
+
     const shelved = await api<{ shelvedUntil?: number }>(`/api/v1/alarms/line1.filler.product_temp.hi/shelve`, { token: operator, body: { comment: 'sensor being replaced', minutes: 30 } });
     expect(shelved.status).toBe(200);
     expect(shelved.body.shelvedUntil).toBeGreaterThan(Date.now());
@@ -157,6 +188,12 @@ describe('SPC and alarms in a running node', () => {
     expect(refused.status).toBe(403);
     const bad = await api<{ error: { code: string } }>(`/api/v1/spc/filler-volume/baseline`, { body: { limits: { center: 500, ucl: 495, lcl: 505 } } });
     expect(bad.status).toBe(400);
+    const study = await api<{ limits: { source: string; center: number } }>(`/api/v1/spc/filler-volume/baseline`, { body: { from: Date.now() - 600_000, to: Date.now(), comment: 'after the valve repair' } });
+    expect(study.status).toBe(200);
+    expect(study.body.limits.source).toBe('phase1');
+    const empty = await api<{ error: { code: string } }>(`/api/v1/spc/filler-volume/baseline`, { body: { from: 0, to: 1000 } });
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.code).toBe('SPC_INSUFFICIENT_DATA');
     const set = await api<{ limits: { center: number; ucl: number } }>(`/api/v1/spc/filler-volume/baseline`, { body: { limits: { center: 500, ucl: 505, lcl: 495 }, comment: 'from the design study' } });
     expect(set.status).toBe(200);
     expect(set.body.limits).toMatchObject({ center: 500, ucl: 505, source: 'fixed' });
@@ -165,4 +202,17 @@ describe('SPC and alarms in a running node', () => {
     const missing = await api<{ error: { code: string } }>('/api/v1/spc/nope/chart');
     expect(missing.status).toBe(404);
   }, 30_000);
+
+  it('applies a changed config: new alarms appear, the engineer’s limits stay, SPC can be switched off', async () => {
+    const next = { ...config, alarms: { ...config.alarms, tags: [...config.alarms.tags, tagAlarmsSchema.parse({ tag: 'line1.filler.bowl_level', lo: { limit: 5 } })] } };
+    await node.quality.reconfigure(next);
+    const ids = (await api<{ alarms: { id: string }[] }>('/api/v1/alarms?state=configured')).body.alarms.map((a) => a.id);
+    expect(ids).toContain('line1.filler.bowl_level.lo');
+    const c = (await api<{ characteristics: { limits?: { center: number; source: string } }[] }>('/api/v1/spc/characteristics')).body.characteristics[0]!;
+    expect(c.limits).toMatchObject({ center: 500, source: 'fixed' });
+    await node.quality.reconfigure({ ...next, spc: { characteristics: [] } });
+    const off = await api<{ error: { code: string } }>('/api/v1/spc/characteristics');
+    expect(off.status).toBe(404);
+    expect(off.body.error.code).toBe('SPC_NOT_RUNNING');
+  }, 60_000);
 });

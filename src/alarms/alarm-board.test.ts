@@ -9,7 +9,7 @@ function tagDef(id: string, extra: Partial<TagDefinition> = {}): TagDefinition {
   return { id, assetPath: MACHINE, point: id, dataType: 'number', unit: '°C', description: id, retentionClass: 'standard', source: 'test', writable: false, ...extra };
 }
 
-function board(alarms: unknown[], clock = { now: 0 }) {
+function board(alarms: unknown[], clock = { now: 0 }, opts: { machines?: boolean } = {}) {
   const tags = new TagRegistry();
   for (const id of ['temp', 'state', 'sp', 'level']) tags.define(tagDef(id));
   const config = alarmsConfigSchema.parse({ tags: alarms, floodThreshold: 2 });
@@ -18,7 +18,7 @@ function board(alarms: unknown[], clock = { now: 0 }) {
     definitions: alarmDefinitions(config),
     config,
     tags,
-    assets: [{ path: MACHINE, stateTag: 'state', stateMap: { '0': 'off', '2': 'running' } }],
+    assets: opts.machines === false ? [] : [{ path: MACHINE, stateTag: 'state', stateMap: { '0': 'off', '2': 'running' } }],
     emit: (e) => events.push(e),
     now: () => clock.now,
   });
@@ -72,10 +72,12 @@ describe('alarm board', () => {
     expect(kinds()).toEqual(['level.rate:alarm.active', 'level.rate:alarm.returned']);
   });
 
-  it('deviation follows a setpoint tag', () => {
-    const { feed, kinds } = board([{ tag: 'temp', deviation: { setpointTag: 'sp', limit: 2 } }]);
-    feed([['sp', 0, 4], ['temp', 0, 5], ['sp', 1000, 8], ['temp', 1000, 5], ['temp', 2000, 7.5]]);
-    expect(kinds()).toEqual(['temp.deviation:alarm.active', 'temp.deviation:alarm.returned']);
+  it('deviation follows a setpoint tag (with and without machine states)', () => {
+    for (const machines of [true, false]) {
+      const { feed, kinds } = board([{ tag: 'temp', deviation: { setpointTag: 'sp', limit: 2 } }], { now: 0 }, { machines });
+      feed([['sp', 0, 4], ['temp', 0, 5], ['sp', 1000, 8], ['temp', 1000, 5], ['temp', 2000, 7.5]]);
+      expect(kinds()).toEqual(['temp.deviation:alarm.active', 'temp.deviation:alarm.returned']);
+    }
   });
 
   it('acknowledges, shelves with a limit on the time, and expires shelving on tick', () => {

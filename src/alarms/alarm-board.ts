@@ -87,8 +87,8 @@ export class AlarmBoard {
       if (this.stateTags.size > 0) {
         const st = this.stateTags.get(t);
         if (st) this.machineState(st, value, ts);
-        if (this.setpoints.has(t) && Number.isFinite(value)) this.setpoints.set(t, value);
       }
+      if (this.setpoints.size > 0 && this.setpoints.has(t) && Number.isFinite(value)) this.setpoints.set(t, value);
       const w = t < byTag.length ? byTag[t] : undefined;
       if (w === undefined) continue;
       // A bad sample says nothing about the process: alarms hold their state (the quality has its own diagnostics).

@@ -36,16 +36,16 @@ function alarmsOf(deps: ApiDeps): AlarmControl {
  */
 export function alarmsRoute(deps: ApiDeps): Hono<ApiEnv> {
   return new Hono<ApiEnv>()
-    .get('/alarms', requireRole('viewer'), (c) => {
+    .get('/alarms', requireRole('viewer'), async (c) => {
       const q = validate(listQuery, c.req.query(), 'QUERY_PARAMS_INVALID', 'query string');
-      return c.json({ alarms: alarmsOf(deps).list(q.state) });
+      return c.json({ alarms: await codedQuality(() => alarmsOf(deps).list(q.state)) });
     })
     .get('/alarms/journal', requireRole('viewer'), async (c) => {
       const q = validate(journalQuery, c.req.query(), 'QUERY_PARAMS_INVALID', 'query string');
       const filter = { limit: q.limit, ...(q.from !== undefined ? { from: q.from } : {}), ...(q.to !== undefined ? { to: q.to } : {}), ...(q.alarm !== undefined ? { alarm: q.alarm } : {}) };
-      return c.json({ entries: await alarmsOf(deps).journal(filter) });
+      return c.json({ entries: await codedQuality(() => alarmsOf(deps).journal(filter)) });
     })
-    .get('/alarms/rates', requireRole('viewer'), (c) => c.json({ windowMinutes: 10, areas: alarmsOf(deps).rates() }))
+    .get('/alarms/rates', requireRole('viewer'), async (c) => c.json({ windowMinutes: 10, areas: await codedQuality(() => alarmsOf(deps).rates()) }))
     .post('/alarms/:id/ack', requireRole('operator'), limitBody(4096), async (c) => {
       const { comment } = await readJson(c, ackBody);
       const id = c.req.param('id');

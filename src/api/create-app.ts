@@ -19,6 +19,8 @@ import { securityHeaders } from './security-headers.js';
 import { simRoute } from './sim-route.js';
 import { spcRoute } from './spc-route.js';
 import { alarmsRoute } from './alarms-route.js';
+import { opcuaRoute } from './opcua-route.js';
+import { tagWriteRoute } from './tag-write-route.js';
 import { tagsRoute } from './tags-route.js';
 import { tokensRoute } from './tokens-route.js';
 import { meRoute } from './me-route.js';
@@ -53,6 +55,8 @@ export function createApiApp(deps: ApiDeps, opts: ApiAppOptions = {}): Hono {
     .route('/', tagsRoute(deps))
     .route('/', eventsRoute(deps))
     .route('/', simRoute(deps))
+    .route('/', opcuaRoute(deps))
+    .route('/', tagWriteRoute(deps))
     .route('/', tokensRoute(deps))
     .route('/', meRoute())
     .route('/', siteRoute(deps))

@@ -50,6 +50,34 @@ export interface SimControl {
   faults(): unknown[];
 }
 
+/** A server certificate in the OPC UA client's trust list or waiting for approval. */
+export interface OpcuaServerCertificate {
+  /** SHA-1, lower-case hex: the id to trust it by. */
+  thumbprint: string;
+  commonName: string;
+  applicationUri: string | null;
+  validFrom: string;
+  validTo: string;
+  /** When it was rejected (or trusted), ISO 8601. */
+  since: string;
+}
+
+/** The OPC UA client's trust list: unknown server certificates wait here for an engineer. */
+export interface OpcuaCertificates {
+  list(): Promise<{ rejected: OpcuaServerCertificate[]; trusted: OpcuaServerCertificate[] }>;
+  /** Throws an Error with code OPCUA_CERTIFICATE_NOT_FOUND when no rejected certificate has this thumbprint. */
+  trust(thumbprint: string): Promise<OpcuaServerCertificate>;
+}
+
+/** Writes to devices; the node finds the running source of the tag's device. */
+export interface TagWriteControl {
+  /**
+   * Writes and reads back. Throws an Error with a `code`: TAG_SOURCE_NOT_RUNNING,
+   * TAG_SOURCE_CANNOT_WRITE, or the adapter's (e.g. OPCUA_NOT_CONNECTED, OPCUA_WRITE_FAILED).
+   */
+  write(tagIndex: number, value: number | boolean | string): Promise<{ value: number | boolean | string; quality: number; ts: number }>;
+}
+
 /** The node's signed-config rollout, as the config routes see it. */
 export interface ConfigControl {
   /** The applied version and history (what the hub reads). */
@@ -106,6 +134,10 @@ export interface ApiDeps {
   /** Extra context (assetPath, line, unit, shift...) for sample i, sent to stream clients that ask for it. */
   enrich?(batch: SampleBatch, i: number): Record<string, unknown>;
   sim?: SimControl;
+  /** Write-back to devices (tags marked writable). */
+  writeTag?: TagWriteControl;
+  /** OPC UA server certificate approval. */
+  opcua?: OpcuaCertificates;
   /** The data fabric's routes: node-to-node (/fabric/v1), user (/api/v1/fabric/...), EdgeLake-style GET /. */
   fabric?: { peer: Hono; api: Hono; edgeLake: MiddlewareHandler | undefined };
   /** Store size and row counts (fileBytes, rowsRaw, rowsRollup, archiveFiles...) for the dashboard's System page. */

@@ -1,6 +1,6 @@
 export { startApiServer, type ApiServer, type ApiServerOptions } from './api-server.js';
 export { createApiApp, type ApiAppOptions } from './create-app.js';
-export type { ApiDeps, ConfigControl, SecurityDeps, ApiLogger, EventFilter, HealthReport, QueryColumn, QueryResult, SimControl } from './deps.js';
+export type { ApiDeps, ConfigControl, SecurityDeps, ApiLogger, EventFilter, HealthReport, QueryColumn, QueryResult, SimControl, OpcuaCertificates, OpcuaServerCertificate, TagWriteControl } from './deps.js';
 export { ApiError, ApiServerError, ApiServerErrorCode } from './errors.js';
 export { apiMetrics, type ApiMetrics } from './http-metrics.js';
 export type { StreamOptions } from './stream-socket.js';

@@ -26,7 +26,7 @@ export interface AlarmControl {
 
 /** HTTP status of an SPC or alarm error code. */
 export function qualityStatus(code: string): number {
-  if (code.endsWith('_NOT_FOUND')) return 404;
+  if (code.endsWith('_NOT_FOUND') || code.endsWith('_NOT_RUNNING')) return 404;
   if (code === 'ALARM_ALREADY_ACKNOWLEDGED' || code === 'ALARM_NOT_SHELVED') return 409;
   return 400;
 }

@@ -57,7 +57,7 @@ export function spcRoute(deps: ApiDeps): Hono<ApiEnv> {
     return c.json(result as object);
   };
   return new Hono<ApiEnv>()
-    .get('/spc/characteristics', requireRole('viewer'), (c) => c.json({ characteristics: spcOf(deps).characteristics() }))
+    .get('/spc/characteristics', requireRole('viewer'), async (c) => c.json({ characteristics: await codedQuality(() => spcOf(deps).characteristics()) }))
     .get('/spc/:id/chart', requireRole('viewer'), async (c) => c.json((await codedQuality(() => spcOf(deps).chart(c.req.param('id'), timeRange(c.req.query())))) as object))
     .get('/spc/:id/capability', requireRole('viewer'), async (c) => c.json((await codedQuality(() => spcOf(deps).capability(c.req.param('id'), timeRange(c.req.query())))) as object))
     .post('/spc/:id/baseline', requireRole('engineer'), limitBody(4096), baseline)

@@ -6,7 +6,7 @@ import { apiSchema } from '../config/index.js';
 import { Bus, TagRegistry, type FabrikEvent, type Sample, type TagDefinition } from '../core/index.js';
 import { TokenStore, type Role } from '../security/index.js';
 import { startApiServer, type ApiServer } from './api-server.js';
-import type { ApiDeps, QueryResult } from './deps.js';
+import type { ApiDeps, OpcuaCertificates, QueryResult } from './deps.js';
 import type { StreamOptions } from './stream-socket.js';
 
 /** A real API server over real registry, bus and token store, for the API's tests. */
@@ -47,7 +47,7 @@ function fakeQuery(node: { lastQuery: TestNode['lastQuery'] }) {
   };
 }
 
-export async function startTestNode(opts: { sim?: boolean; stream?: StreamOptions; maxBodyBytes?: number } = {}): Promise<TestNode> {
+export async function startTestNode(opts: { sim?: boolean; stream?: StreamOptions; maxBodyBytes?: number; opcua?: OpcuaCertificates } = {}): Promise<TestNode> {
   const dir = await mkdtemp(join(tmpdir(), 'fabrik-api-'));
   const tokenStore = await TokenStore.open(dir);
   const tags = new TagRegistry();
@@ -77,6 +77,7 @@ export async function startTestNode(opts: { sim?: boolean; stream?: StreamOption
     metrics: new Registry(),
     config: { api: apiSchema.parse({ port: 0, maxBodyBytes: opts.maxBodyBytes ?? 4096, queryMaxRows: 500, queryTimeout: '5s' }), siteId: 'plant1', version: '0.1.0-test', nodeName: 'edge-1' },
   };
+  if (opts.opcua) deps.opcua = opts.opcua;
   if (opts.sim) {
     let n = 0;
     deps.sim = {

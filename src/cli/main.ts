@@ -9,7 +9,9 @@ import { modelCommand } from './model-command.js';
 import { auditCommand } from './audit-command.js';
 import { certCommand, initCommand } from './init-command.js';
 import { userCommand } from './user-command.js';
+import { spcCommand } from './spc-command.js';
 import { hubCommand } from './hub-command.js';
+import { discoverCommand } from './discover-command.js';
 
 const program = new Command('fabrik')
   .description('Fabrik — local-first data platform for manufacturing sites')
@@ -27,7 +29,9 @@ const program = new Command('fabrik')
   .addCommand(certCommand())
   .addCommand(userCommand())
   .addCommand(auditCommand())
-  .addCommand(hubCommand());
+  .addCommand(spcCommand())
+  .addCommand(hubCommand())
+  .addCommand(discoverCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -9,9 +9,10 @@ import { writeFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createLogger } from '../node/logger.js';
 import type { EdgeNode, EdgeNodeOptions } from '../node/edge-node.js';
-import { demoSiteConfig } from '../sim/index.js';
+import { createPlant, demoSiteConfig } from '../sim/index.js';
 import { parsePort, dataDirOption, hostOption, httpPortOption, logLevelOption, mqttPortOption, parsePositiveInt, pgPortOption, webRootOption } from './options.js';
 import { startDemoHub } from './demo-hub.js';
+import { serveDemoOpcua } from './sim-opcua.js';
 
 const DEMO_CONFIG = fileURLToPath(new URL('../../../examples/demo-site.yaml', import.meta.url));
 
@@ -50,12 +51,18 @@ export function demoCommand(): Command {
     .addOption(new Option('--no-protocols', 'feed every machine in-process instead of over Modbus TCP and Sparkplug B').env('FABRIK_DEMO_IN_PROCESS'))
     .addOption(new Option('--mqtt-port <port>', 'port of the embedded MQTT broker (default 1883, or a free one when taken)').env('FABRIK_MQTT_PORT').argParser(parsePort))
     .addOption(new Option('--modbus-port <port>', 'port of the simulated Modbus TCP server (default: a free one)').env('FABRIK_MODBUS_PORT').argParser(parsePort))
+    .addOption(new Option('--no-opcua', 'read the CNC cell in-process instead of through the OPC UA adapter from the simulator\'s OPC UA server').env('FABRIK_DEMO_NO_OPCUA'))
     .addOption(new Option('--with-hub', 'also run a cloud hub (embedded PGlite in <data-dir>/hub) and sync the demo site to it').env('FABRIK_DEMO_HUB'))
     .addOption(new Option('--hub-port <port>', 'port of that hub').env('FABRIK_HUB_HTTP_PORT').default('8090').argParser(parsePort))
     .addOption(logLevelOption())
-    .action(async (opts: RunOpts & { lines: number; singleNode?: boolean; tls?: boolean; protocols: boolean; modbusPort?: string; withHub?: boolean; hubPort: string }) => {
+    .action(async (opts: RunOpts & { lines: number; singleNode?: boolean; tls?: boolean; protocols: boolean; modbusPort?: string; withHub?: boolean; hubPort: string; opcua: boolean }) => {
       const dataDir = resolve(opts.dataDir);
-      let config = opts.lines === 1 ? loadSiteConfig(DEMO_CONFIG) : parseSiteConfig(demoSiteConfig({ lines: opts.lines }));
+      // One simulated plant behind every socket the demo serves (Modbus TCP, Sparkplug B, OPC UA).
+      const plant = opts.protocols ? createPlant({ seed: opts.seed ?? 42, lines: opts.lines, startTime: Date.now() }) : undefined;
+      const opcua = opts.protocols && opts.opcua && plant ? await serveDemoOpcua(dataDir, plant) : null;
+      let config = opcua
+        ? parseSiteConfig(demoSiteConfig({ lines: opts.lines, cncOpcua: opcua.device }))
+        : opts.lines === 1 ? loadSiteConfig(DEMO_CONFIG) : parseSiteConfig(demoSiteConfig({ lines: opts.lines }));
       // Node-to-node calls of a TLS demo would need the demo CA in every peer's trust store: TLS runs one node.
       const perLine = opts.lines > 1 && !opts.singleNode && !opts.tls;
       if (opts.tls) {
@@ -66,7 +73,7 @@ export function demoCommand(): Command {
       const pgPort = opts.pgPort !== undefined ? Number(opts.pgPort) : await portOrFree(opts.host, 5433);
       // The plant on real sockets: Modbus TCP server, and a Sparkplug edge node on the (first) node's own broker.
       const peers = opts.protocols
-        ? await startDemoPeers({ config, seed: opts.seed ?? 42, lines: opts.lines, ...(opts.modbusPort !== undefined ? { modbusPort: Number(opts.modbusPort) } : {}), ...(opts.mqttPort !== undefined ? { mqttPort: Number(opts.mqttPort) } : {}) })
+        ? await startDemoPeers({ config, seed: opts.seed ?? 42, lines: opts.lines, ...(plant ? { plant } : {}), ...(opts.modbusPort !== undefined ? { modbusPort: Number(opts.modbusPort) } : {}), ...(opts.mqttPort !== undefined ? { mqttPort: Number(opts.mqttPort) } : {}) })
         : undefined;
       if (peers) config = peers.config;
       const peerLines = (node: EdgeNode): string[] =>
@@ -83,19 +90,20 @@ export function demoCommand(): Command {
         ? await startDemoHub({ dataDir, host: opts.host, port: Number(opts.hubPort), siteId: config.site.id, siteName: config.site.name, credentialsFiles: nodeDirs.map((d) => resolve(d, config.sync.credentialsFile)), logger: createLogger({ level: opts.logLevel }) })
         : undefined;
       if (hub) config.sync.hub = hub.url;
+      const opcuaLines = opcua ? [`  opc ua           ${opcua.device.endpoint} (cnc1; security None/Sign/SignAndEncrypt)`] : [];
       const hubLines = hub ? [`  hub              ${hub.url}/api/v1/sites (hub admin token: ${hub.adminTokenFile})`] : [];
-      const beside = peers || hub ? { close: async () => { await peers?.close(); await hub?.close(); } } : undefined;
+      const beside = peers || hub || opcua ? { close: async () => { await peers?.close(); await opcua?.stop(); await hub?.close(); } } : undefined;
       if (!perLine) {
-        return runNode(config, { ...opts, pgPort: String(pgPort), ...(mqttPort !== undefined ? { mqttPort } : {}) }, 'demo site', peers ? { plant: peers.plant } : {}, async (node) => {
+        return runNode(config, { ...opts, pgPort: String(pgPort), ...(mqttPort !== undefined ? { mqttPort } : {}) }, 'demo site', plant ? { plant } : {}, async (node) => {
           await peers?.startSparkplug();
-          return [...peerLines(node), ...hubLines];
+          return [...peerLines(node), ...opcuaLines, ...hubLines];
         }, beside);
       }
       const logger = createLogger({ level: opts.logLevel });
       const { startFabricDemo } = await import('../node/fabric-demo.js');
       const nodes = await startFabricDemo({
         lines: opts.lines, dataDir, host: opts.host, httpPort: Number(opts.httpPort), pgPort, logger, base: config, seed: opts.seed ?? 42,
-        ...(peers ? { plant: peers.plant } : {}),
+        ...(plant ? { plant } : {}),
         ...(mqttPort !== undefined ? { mqttPort: Number(mqttPort) } : {}),
         ...(opts.webRoot ? { webRoot: resolve(opts.webRoot) } : {}),
       });
@@ -110,6 +118,7 @@ export function demoCommand(): Command {
         `  postgres         postgres://fabrik@${opts.host}:${first.pgPort}/${config.site.id} (password: an API token; database "site" queries every node)`,
         ...(first.mqtt.broker ? [`  mqtt broker      ${first.mqtt.broker.url}${first.mqtt.uns ? ' (UNS: topic = asset path, every node)' : ''}`] : []),
         ...peerLines(first),
+        ...opcuaLines,
         ...hubLines,
         `  try              npx fabrik query --data-dir ${join(opts.dataDir, 'line1')} --url ${first.url} --scope site "select split_part(tag, '.', 1) as area, count(*) from samples group by 1"`,
         'Stop with Ctrl-C (SIGTERM drains and flushes first).',

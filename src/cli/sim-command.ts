@@ -4,6 +4,7 @@ import { callApi, resolveToken } from './api-client.js';
 import { dataDirOption, parsePositiveInt, tokenOption, urlOption } from './options.js';
 import { simCameraCommand } from './sim-camera-command.js';
 import { modbusMapCommand, simProtocolOptions, startSimProtocols, type SimProtocolOpts } from './sim-protocols.js';
+import { opcuaPkiOption, opcuaPortOption, serveOpcua, type SimOpcuaOpts } from './sim-opcua.js';
 import { formatTable } from './table.js';
 
 export function simCommand(): Command {
@@ -14,10 +15,13 @@ export function simCommand(): Command {
     .addOption(new Option('--seed <n>', 'seed (same seed, same plant)').env('FABRIK_SEED').default(42).argParser(parsePositiveInt))
     .addOption(new Option('--lines <n>', 'bottling lines').default(1).argParser(parsePositiveInt))
     .option('--signals <list>', 'comma-separated signal addresses to print', 'line1.filler.state,line1.filler.product_temp,line1.filler.fill_volume,cnc1.lathe.part_diameter,utilities.compressor1.pressure')
-    .addOption(new Option('--duration <seconds>', 'stop after this many seconds').argParser(parsePositiveInt));
-  simProtocolOptions(run).action(async (opts: SimProtocolOpts & { seed: number; lines: number; signals: string; duration?: number }) => {
+    .addOption(new Option('--duration <seconds>', 'stop after this many seconds').argParser(parsePositiveInt))
+    .addOption(opcuaPortOption())
+    .addOption(opcuaPkiOption());
+  simProtocolOptions(run).action(async (opts: SimProtocolOpts & SimOpcuaOpts & { seed: number; lines: number; signals: string; duration?: number }) => {
       const plant = createPlant({ seed: opts.seed, lines: opts.lines, startTime: Date.now() });
       const served = await startSimProtocols(plant, opts);
+      const opcua = await serveOpcua(plant, opts);
       for (const line of served.lines) process.stderr.write(`${line}\n`);
       const wanted = opts.signals.split(',').map((s) => s.trim()).filter(Boolean);
       const unknown = wanted.filter((a) => !plant.has(a));
@@ -40,6 +44,7 @@ export function simCommand(): Command {
         });
       });
       await served.close();
+      await opcua?.stop();
     });
   cmd
     .command('signals')

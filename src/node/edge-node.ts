@@ -23,7 +23,10 @@ import { SampleWriter } from './sample-writer.js';
 import { openNodeSecurity, type TlsFiles } from './node-security.js';
 import { reconfigureSources } from './reconfigure.js';
 import { simControl } from './sim-control.js';
-import { startQuality, type QualityRuntime } from './quality-wiring.js';
+import { hostQuality, type QualityHost } from './quality-wiring.js';
+import { createOpcuaDeviceSource, opcuaCertificates } from './opcua-wiring.js';
+import { tagWrites } from './tag-writes.js';
+import { trackSources } from './source-metrics.js';
 import { Supervisor } from './supervisor.js';
 import { defineConfiguredTags } from './tag-definitions.js';
 import { startNodeSync } from './sync-wiring.js';
@@ -75,7 +78,7 @@ export interface EdgeNode {
   /** Detectors, models and cameras, when inference started. */
   inference?: InferenceRuntime;
   /** Live SPC, alarms and notifications. */
-  quality: QualityRuntime;
+  quality: QualityHost;
   /** Signed-config rollout: applied version, apply(). */
   rollout: ConfigRollout;
   /** The node's certificate for other listeners (PG wire, MQTT, uplink), null without one. */
@@ -156,6 +159,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
     });
   let supervisor = newSupervisor();
   trackAdapterFaults(metrics, () => supervisor.health());
+  trackSources(metrics, { up: m.sourceUp, restarts: m.sourceRestarts }, () => supervisor.health());
 
   const needsPlant = config.devices.some((d) => d.enabled && d.protocol === 'sim');
   const plant = opts.plant ?? (needsPlant ? createPlant({ seed: opts.seed ?? 1, startTime: Date.now(), lines: simulatedLines(config) }) : undefined);
@@ -181,7 +185,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
   }
 
   // SPC and alarms restore their state from the store before the first sample arrives.
-  const quality = await startQuality({ config, store, bus, tags, recordEvent, logger: logger.child({ part: 'quality' }), tickMs: opts.tickMs ?? 1000 });
+  const quality = await hostQuality({ config, store, bus, tags, recordEvent, logger: logger.child({ part: 'quality' }), tickMs: opts.tickMs ?? 1000, metrics });
   let siteMqtt: SiteMqtt;
   try {
     siteMqtt = await startSiteMqtt({
@@ -202,7 +206,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
   const addSources = (cfg: SiteConfig, to: Supervisor): void => {
     for (const device of cfg.devices) {
       if (!device.enabled) continue;
-      to.add(device.id, () => createSource(device, { tags, plant, logger: logger.child({ part: 'adapter', device: device.id }) }));
+      to.add(device.id, () => createSource(device, { tags, plant, dataDir, logger, recordEvent }));
     }
   };
   addSources(config, supervisor);
@@ -224,6 +228,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
         addSources(next, supervisor);
         running = next;
         Object.assign(apiConfig, { site: next, siteId: next.site.id });
+        await quality.reconfigure(next);
         return supervisor;
       },
     });
@@ -275,11 +280,13 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
           return { assetPath: e.assetPath, line: e.line, unit: e.unit, shift: e.shift };
         },
         ...(plant ? { sim: simControl(plant) } : {}),
+        opcua: opcuaCertificates(dataDir),
+        writeTag: tagWrites(tags, (device) => supervisor.current(device)),
         storeStats: () => ({ ...store.stats() }),
         ...(inference ? { inference } : {}),
         ...(sync ? { sync } : {}),
-        ...(quality.spc ? { spc: quality.spc } : {}),
-        ...(quality.alarms ? { alarms: quality.alarms } : {}),
+        spc: quality.spc,
+        alarms: quality.alarms,
         logger,
         config: apiConfig,
         security: {
@@ -369,17 +376,22 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
   };
 }
 
-function createSource(device: DeviceConfig, ctx: { tags: TagRegistry; plant: Plant | undefined; logger?: Logger }): Source {
+function createSource(device: DeviceConfig, ctx: { tags: TagRegistry; plant: Plant | undefined; dataDir: string; logger: Logger; recordEvent: (event: FabrikEvent) => void }): Source | Promise<Source> {
+  const logger = ctx.logger.child({ part: 'adapter', device: device.id });
   switch (device.protocol) {
     case 'sim':
       if (!ctx.plant) throw new Error(`device "${device.id}" uses the simulator, but this node runs none`);
       return createSimSource({ device, tags: ctx.tags, plant: ctx.plant });
     case 'mqtt':
-      return createMqttSource({ device, tags: ctx.tags, ...(ctx.logger ? { logger: ctx.logger } : {}) });
+      return createMqttSource({ device, tags: ctx.tags, logger });
     case 'modbus':
-      return createModbusSource({ device, tags: ctx.tags, ...(ctx.logger ? { logger: ctx.logger } : {}) });
-    default:
-      throw new Error(`device "${device.id}": the ${device.protocol} adapter is not available in this build`);
+      return createModbusSource({ device, tags: ctx.tags, logger });
+    case 'opcua':
+      return createOpcuaDeviceSource(device, ctx);
+    default: {
+      const unknown: { id: string; protocol: string } = device;
+      throw new Error(`device "${unknown.id}": the ${unknown.protocol} adapter is not available in this build`);
+    }
   }
 }
 

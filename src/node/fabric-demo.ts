@@ -48,7 +48,8 @@ export function demoNodeConfig(base: SiteConfig, i: number, site: { host: string
     devices: owned,
     assets,
     kpi: { lines: base.kpi.lines.filter((l) => ownedTags.has(l.stateTag) && ownedTags.has(l.countTag)) },
-    spc: { ...base.spc, characteristics: base.spc.characteristics.filter((c) => (i === 1 || c.inspection === undefined) && reads(c.tag) && reads(c.sizeTag)) },
+    // Inspections chart the cameras' counters, which inference defines on the first node.
+    spc: { ...base.spc, characteristics: base.spc.characteristics.filter((c) => (c.inspection !== undefined ? i === 1 : reads(c.tag) && reads(c.sizeTag))) },
     alarms: { ...base.alarms, tags: base.alarms.tags.filter((a) => ownedTags.has(a.tag)) },
     inference: i === 1 ? base.inference : undefined,
     mqtt,

@@ -45,6 +45,11 @@ export class Supervisor {
     part.done = this.#run(part);
   }
 
+  /** The running instance of a source, or null while it is (re)starting. */
+  current(name: string): Source | null {
+    return this.#parts.get(name)?.current ?? null;
+  }
+
   health(): Record<string, ComponentHealth> {
     const out: Record<string, ComponentHealth> = {};
     for (const p of this.#parts.values()) {

@@ -35,9 +35,9 @@ export async function portOrFree(host: string, port: number): Promise<number> {
  * utilities, and (once the node's broker runs) a Sparkplug B edge node for
  * the capper. The node then reads them through the same adapters a plant uses.
  */
-export async function startDemoPeers(opts: { config: SiteConfig; seed: number; lines?: number; host?: string; modbusPort?: number; mqttPort?: number }): Promise<DemoPeers> {
+export async function startDemoPeers(opts: { config: SiteConfig; seed: number; lines?: number; plant?: Plant; host?: string; modbusPort?: number; mqttPort?: number }): Promise<DemoPeers> {
   const host = opts.host ?? '127.0.0.1';
-  const plant = createPlant({ seed: opts.seed, lines: opts.lines ?? 1, startTime: Date.now() });
+  const plant = opts.plant ?? createPlant({ seed: opts.seed, lines: opts.lines ?? 1, startTime: Date.now() });
   const modbus = await servePlantOverModbus(plant, { host, port: opts.modbusPort ?? 0 });
   const brokerPort = await portOrFree(host, opts.mqttPort ?? 1883);
   const url = `mqtt://${host}:${brokerPort}`;

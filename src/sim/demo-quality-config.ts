@@ -3,7 +3,7 @@ import type { SiteConfigInput } from '../config/index.js';
 /**
  * SPC characteristics of the demo plant: the lathe's part diameter (X̄-R, n = 5,
  * whose tool wear trips the trend and zone rules), fill volume (I-MR and EWMA),
- * label defects per 100 labels and camera rejects per 25 pictures (p-charts from counters).
+ * label defects per 500 labels and camera rejects per 25 pictures (p-charts from counters).
  */
 export function demoSpcConfig(): NonNullable<SiteConfigInput['spc']> {
   return {
@@ -37,18 +37,18 @@ export function demoSpcConfig(): NonNullable<SiteConfigInput['spc']> {
       },
       {
         id: 'label-defects',
-        name: 'Line 1 label defects per 100 labels',
+        name: 'Line 1 label defects (share of 500 labels)',
         tag: 'line1.labeller.defects',
         sizeTag: 'line1.labeller.labels',
         chart: 'p',
-        subgroup: { size: 100 },
+        subgroup: { size: 500 },
+        rules: { we4: false },
         baseline: { mode: 'phase1', subgroups: 20 },
       },
       {
         id: 'camera1-rejects',
         name: 'Camera 1 reject rate per 25 bottles',
-        tag: 'camera1.rejects',
-        sizeTag: 'camera1.inspected',
+        inspection: 'camera1',
         chart: 'p',
         subgroup: { size: 25 },
         baseline: { mode: 'phase1', subgroups: 20 },

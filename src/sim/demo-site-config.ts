@@ -2,16 +2,18 @@ import type { SiteConfigInput } from '../config/index.js';
 import { demoInferenceConfig } from './camera-demo-inference.js';
 import { demoAlarmsConfig, demoSpcConfig } from './demo-quality-config.js';
 import { Plant } from './plant.js';
-import type { SignalInfo } from './signal.js';
+import { plantOpcuaDevice } from './opcua-plant-device.js';
+import { plantTagBinding } from './plant-tag-binding.js';
 
 /** Options of the generated demo site config. */
 export interface DemoSiteOptions {
   /** Number of bottling lines (19 tags each; 526 lines ≈ 10,000 tags). Default 1. */
   lines?: number;
+  /** Read the CNC cell over OPC UA from this plant server (see `startOpcuaPlantServer`) instead of in-process. */
+  cncOpcua?: { endpoint: string; namespaceIndex?: number };
 }
 
 const STATE_MAP = { '0': 'off', '1': 'idle', '2': 'running', '3': 'faulted' } as const;
-const HEARTBEAT = '1m';
 
 /**
  * The site config of the demo plant with N bottling lines: every plant signal
@@ -30,7 +32,7 @@ export function demoSiteConfig(options: DemoSiteOptions = {}): SiteConfigInput {
       device = { id, protocol: 'sim', interval: s.measured ? '250ms' : '1s', tags: [] };
       devices.set(id, device);
     }
-    device.tags!.push(tagOf(s));
+    device.tags!.push(plantTagBinding(s));
   }
   return {
     site: { id: 'demo', name: 'Demo bottling and machining plant', enterprise: 'acme', timezone: 'Europe/Berlin' },
@@ -40,7 +42,7 @@ export function demoSiteConfig(options: DemoSiteOptions = {}): SiteConfigInput {
       description: a.description,
       ...(a.stateAddress ? { stateTag: a.stateAddress, stateMap: { ...STATE_MAP } } : {}),
     })),
-    devices: [...devices.values()],
+    devices: options.cncOpcua ? [...[...devices.values()].filter((d) => !d.id.startsWith('cnc1')), cncOpcuaDevice(options.cncOpcua)] : [...devices.values()],
     retention: {
       defaultClass: 'standard',
       classes: {
@@ -63,6 +65,10 @@ export function demoSiteConfig(options: DemoSiteOptions = {}): SiteConfigInput {
   };
 }
 
+function cncOpcuaDevice(o: NonNullable<DemoSiteOptions['cncOpcua']>) {
+  return plantOpcuaDevice({ id: 'cnc1-opcua', endpoint: o.endpoint, prefixes: ['cnc1.'], ...(o.namespaceIndex !== undefined ? { namespaceIndex: o.namespaceIndex } : {}) });
+}
+
 /** A bottling line runs when its filler runs, makes what the filler fills and loses every reject on the way; the lathe one part per 8 s cycle. */
 function lineKpis(lines: number): NonNullable<SiteConfigInput['kpi']>['lines'] {
   const bottling = Array.from({ length: lines }, (_, i) => {
@@ -77,23 +83,4 @@ function lineKpis(lines: number): NonNullable<SiteConfigInput['kpi']>['lines'] {
     };
   });
   return [...bottling, { asset: 'acme/demo/machining/cnc1', stateTag: 'cnc1.lathe.state', countTag: 'cnc1.lathe.parts', idealRate: 7.5, unit: 'parts' }];
-}
-
-/** The demo's tag for a plant signal: id = address, with its unit, range, deadband and retention hints. */
-export function tagOf(s: SignalInfo) {
-  const { deadband, range, retention } = s.hints;
-  return {
-    id: s.address,
-    asset: s.assetPath,
-    type: s.type,
-    ...(s.unit ? { unit: s.unit } : {}),
-    description: s.description,
-    address: s.address,
-    low: s.low,
-    high: s.high,
-    ...(deadband !== undefined ? { deadband: { absolute: deadband, maxInterval: HEARTBEAT } } : {}),
-    ...(range ? { range: { low: range[0], high: range[1], action: 'flag' as const } } : {}),
-    ...(retention ? { retention } : {}),
-    ...(s.writable ? { writable: true } : {}),
-  };
 }

@@ -1,6 +1,6 @@
 import type { ModbusDeviceInput, ModbusValueType } from '../config/protocols/modbus.js';
 import { decodeRegisters } from '../adapters/modbus/index.js';
-import { tagOf } from './demo-site-config.js';
+import { plantTagBinding } from './plant-tag-binding.js';
 import { ModbusRegisterBank, ModbusSimException } from './modbus-register-bank.js';
 import { startModbusSimServer, type ModbusSimServer } from './modbus-sim-server.js';
 import { Quality } from '../core/index.js';
@@ -74,7 +74,7 @@ export function plantModbusDevices(plant: Plant, options: PlantModbusDeviceOptio
       protocol: 'modbus' as const,
       interval: options.interval ?? '1s',
       options: { host: options.host, port: options.port, unitId: u.unitId },
-      tags: u.registers.map((r) => ({ ...tagOf(info.get(r.signal)!), address: `${r.area === 'holding' ? 'hr' : 'ir'}:${r.address}:${r.type}` })),
+      tags: u.registers.map((r) => ({ ...plantTagBinding(info.get(r.signal)!), address: `${r.area === 'holding' ? 'hr' : 'ir'}:${r.address}:${r.type}` })),
     }));
 }
 

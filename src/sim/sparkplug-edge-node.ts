@@ -4,7 +4,7 @@ import { decodeSparkplug, encodeSparkplug, sparkplugTopic, type SparkplugMetric 
 import { Quality } from '../core/index.js';
 import type { Plant } from './plant.js';
 import type { SignalInfo } from './signal.js';
-import { tagOf } from './demo-site-config.js';
+import { plantTagBinding } from './plant-tag-binding.js';
 
 export interface SparkplugEdgeNodeOptions {
   url: string;
@@ -198,7 +198,7 @@ export function plantSparkplugDevice(plant: Plant, options: { url: string; machi
     .filter((s) => options.machines.some((m) => s.address.startsWith(`${m}.`)))
     .map((s) => {
       const machine = s.address.split('.').slice(0, -1).join('.');
-      return { ...tagOf(s), address: `${edgeNodeId}/${sparkplugDeviceId(machine)}/${s.address.split('.').at(-1)!}` };
+      return { ...plantTagBinding(s), address: `${edgeNodeId}/${sparkplugDeviceId(machine)}/${s.address.split('.').at(-1)!}` };
     });
   return { id: options.id ?? `sparkplug-${edgeNodeId}`, protocol: 'mqtt', options: { url: options.url, mode: 'sparkplug', sparkplug: { groupId, edgeNodeId } }, tags };
 }

@@ -31,7 +31,8 @@ const ATTRIBUTE = new Set(['p', 'np', 'c', 'u']);
  */
 export function capabilityView(c: Characteristic, samples: readonly StoredSample[]): CapabilityView {
   const spec = { ...c.spec };
-  const values = samples.map((s) => s.value).filter(Number.isFinite);
+  const measured = c.partTag === undefined ? samples : samples.filter((s) => s.tag !== c.partTag);
+  const values = measured.map((s) => s.value).filter(Number.isFinite);
   const view: CapabilityView = {
     n: values.length,
     mean: values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0,
@@ -45,7 +46,7 @@ export function capabilityView(c: Characteristic, samples: readonly StoredSample
     cpkCi: null,
     normality: null,
     spec,
-    histogram: { bins: histogram(values, spec) },
+    histogram: { bins: histogram(values) },
     notes: [],
   };
   if (ATTRIBUTE.has(c.chart)) {
@@ -61,7 +62,17 @@ export function capabilityView(c: Characteristic, samples: readonly StoredSample
     const n = c.subgroup.size;
     if (n >= 2) {
       const grouper = new Subgrouper({ ...c.subgroup, size: n });
-      const groups = samples.flatMap((s) => grouper.push({ ts: s.ts, value: s.value })).filter((g) => g.complete).map((g) => g.values);
+      let partId: string | undefined;
+      const groups = samples
+        .flatMap((s) => {
+          if (c.partTag !== undefined && s.tag === c.partTag) {
+            partId = s.text ?? String(s.value);
+            return [];
+          }
+          return grouper.push({ ts: s.ts, value: s.value, ...(partId !== undefined ? { partId } : {}) });
+        })
+        .filter((g) => g.complete)
+        .map((g) => g.values);
       r = capability({ spec, subgroups: groups, withinMethod: c.chart === 'xbar-s' ? 'sbar' : 'rbar' });
     } else {
       r = capability({ spec, values });
@@ -92,8 +103,8 @@ function finiteOrNull(x: number | undefined): number | null {
   return x !== undefined && Number.isFinite(x) ? x : null;
 }
 
-/** Sturges bins over the data and the spec limits, so the limits fall on the plot. */
-function histogram(values: readonly number[], spec: { lsl?: number; usl?: number }): { from: number; to: number; count: number }[] {
+/** Sturges bins over the range of the data (the dashboard widens the axis to the spec limits itself). */
+function histogram(values: readonly number[]): { from: number; to: number; count: number }[] {
   if (values.length === 0) return [];
   let lo = Infinity;
   let hi = -Infinity;
@@ -101,8 +112,6 @@ function histogram(values: readonly number[], spec: { lsl?: number; usl?: number
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
-  if (spec.lsl !== undefined) lo = Math.min(lo, spec.lsl);
-  if (spec.usl !== undefined) hi = Math.max(hi, spec.usl);
   if (hi === lo) return [{ from: lo, to: hi, count: values.length }];
   const k = Math.min(50, Math.ceil(Math.log2(values.length)) + 1);
   const width = (hi - lo) / k;

@@ -31,6 +31,8 @@ export class CharacteristicRunner {
   muted = false;
   lastViolation: { ts: number; rule: string; message: string } | undefined;
   lastPointTs: number | undefined;
+  /** Part or batch id the next measurements belong to (subgroup mode part-id). */
+  partId: string | undefined;
   private readonly ring = new Float64Array(RING);
   private lastViolationPoint = -Infinity;
   private readonly scratch: CharacteristicSample = { ts: 0, value: 0 };
@@ -47,6 +49,7 @@ export class CharacteristicRunner {
   measure(ts: number, value: number): void {
     this.scratch.ts = ts;
     this.scratch.value = value;
+    if (this.partId !== undefined) this.scratch.partId = this.partId;
     this.handle(this.evaluator.push(this.scratch));
   }
 

@@ -96,7 +96,12 @@ export const characteristicSchema = z
     id: z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/i, 'letters, digits, ".", "_" and "-" only'),
     name: z.string().min(1),
     tag: z.string().min(1).optional().describe('Tag id whose samples are measured.'),
-    inspection: z.string().min(1).optional().describe('Inspection source (e.g. a vision station) whose results are counted.'),
+    inspection: z.string().min(1).optional().describe('Inspection source (a camera id) whose rejects per inspected units are charted (its counters "<id>.rejects" and "<id>.inspected").'),
+    partTag: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('For subgroup mode part-id: the tag whose value is the part, batch or lot id of the measurements that follow it.'),
     sizeTag: z
       .string()
       .min(1)
@@ -112,7 +117,9 @@ export const characteristicSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
-    if ((c.tag === undefined) === (c.inspection === undefined)) {
+    // A parsed characteristic of an inspection carries its counter tags; parsing it again must accept them.
+    const derived = c.inspection !== undefined && c.tag === `${c.inspection}.rejects` && c.sizeTag === `${c.inspection}.inspected`;
+    if ((c.tag === undefined) === (c.inspection === undefined) && !derived) {
       ctx.addIssue({ code: 'custom', path: ['tag'], message: 'give exactly one of tag or inspection' });
     }
     const n = c.subgroup.size;
@@ -125,13 +132,24 @@ export const characteristicSchema = z
     if ((c.chart === 'ewma' || c.chart === 'cusum') && n > 25) {
       ctx.addIssue({ code: 'custom', path: ['subgroup', 'size'], message: `${c.chart} subgroups hold 1..25 values, got ${n}` });
     }
+    if (c.inspection !== undefined && c.chart !== 'p' && c.chart !== 'u') {
+      ctx.addIssue({ code: 'custom', path: ['chart'], message: 'an inspection source is charted as a rate of rejects: use chart p (or u)' });
+    }
+    if (c.inspection !== undefined && c.sizeTag !== undefined && !derived) {
+      ctx.addIssue({ code: 'custom', path: ['sizeTag'], message: 'an inspection source brings its own counters ("<source>.rejects" per "<source>.inspected"); leave sizeTag out' });
+    }
+    if (c.subgroup.mode === 'part-id' && c.partTag === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['partTag'], message: 'mode part-id needs partTag: the tag that carries the part or batch id' });
+    }
     if (c.sizeTag !== undefined && (c.tag === undefined || (c.chart !== 'p' && c.chart !== 'u'))) {
       ctx.addIssue({ code: 'custom', path: ['sizeTag'], message: 'sizeTag (a counter of inspected units) goes with a p or u chart and a counter tag' });
     }
     if (c.subgroup.mode === 'time-window' && c.subgroup.window === undefined) {
       ctx.addIssue({ code: 'custom', path: ['subgroup', 'window'], message: 'mode time-window needs a window, e.g. "1m"' });
     }
-  });
+  })
+  // An inspection source (a camera) counts what it inspected and rejected in two counter tags: chart those.
+  .transform((c) => (c.inspection !== undefined ? { ...c, tag: `${c.inspection}.rejects`, sizeTag: `${c.inspection}.inspected` } : c));
 
 /** A characteristic after defaults are applied (durations in ms). */
 export type Characteristic = z.output<typeof characteristicSchema>;

@@ -67,7 +67,11 @@ export function replay(c: Characteristic, samples: readonly StoredSample[], limi
     const p = pair.release();
     if (p) take(evaluator.push(p));
   } else {
-    for (const s of samples) take(evaluator.push({ ts: s.ts, value: s.value }));
+    let partId: string | undefined;
+    for (const s of samples) {
+      if (c.partTag !== undefined && s.tag === c.partTag) partId = s.text ?? String(s.value);
+      else take(evaluator.push({ ts: s.ts, value: s.value, ...(partId !== undefined ? { partId } : {}) }));
+    }
   }
   return { points, incomplete, ...(evaluator.limits ? { limits: evaluator.limits } : {}) };
 }

@@ -13,7 +13,7 @@ function tagDef(id: string): TagDefinition {
 /** A live SPC over a fresh registry, with what it emits and what it was fed (as a store would hold it). */
 function rig(inputs: CharacteristicInput[]) {
   const tags = new TagRegistry();
-  for (const id of ['ring', 'defects', 'labels']) tags.define(tagDef(id));
+  for (const id of ['ring', 'defects', 'labels', 'lot']) tags.define(tagDef(id));
   const events: FabrikEvent[] = [];
   const stored: StoredSample[] = [];
   const live = new LiveSpc({ characteristics: inputs.map((c) => characteristicSchema.parse(c)), tags, emit: (e) => events.push(e), siteAsset: 'acme/p1' });
@@ -97,6 +97,34 @@ describe('live SPC', () => {
     expect(events.map((e) => (e.payload['point'] as { value: number }).value)).toEqual([10 / 110]);
     const view = chartView(live.runners.get('labels')!.c, [], live.runners.get('labels')!.limits);
     expect(view.charts.map((c) => [c.name, c.points.length])).toEqual([['p', 0]]);
+  });
+
+  it('forms subgroups per part id from a text tag, interleaved parts included, live and in the chart view', () => {
+    const { live, tags, events } = rig([{ id: 'lots', name: 'Lot weight', tag: 'ring', partTag: 'lot', chart: 'xbar-r', subgroup: { size: 2, mode: 'part-id' }, baseline: { mode: 'fixed', center: 10, ucl: 13, lcl: 7, sigma: 2 } }]);
+    const stored: StoredSample[] = [];
+    const b = new SampleBatchBuilder();
+    const put = (lot: string, ts: number, v: number) => {
+      b.pushText(tags.index('lot')!, ts, lot, Quality.Good);
+      b.push(tags.index('ring')!, ts, v, Quality.Good);
+      stored.push({ ts, tag: 'lot', value: Number.NaN, text: lot }, { ts, tag: 'ring', value: v });
+    };
+    put('A', 1, 10);
+    put('B', 2, 20);
+    put('A', 3, 11);
+    put('B', 4, 22);
+    live.process(b.build());
+    // Lot A (10, 11) is in control; lot B (20, 22) has a mean of 21, beyond the UCL.
+    expect(events.map((e) => (e.payload['point'] as { value: number }).value)).toEqual([21]);
+    const r = live.runners.get('lots')!;
+    expect(chartView(r.c, stored, r.limits).charts[0]!.points.map((p) => p.value)).toEqual([10.5, 21]);
+    expect(characteristicSchema.safeParse({ id: 'x', name: 'x', tag: 'ring', chart: 'xbar-r', subgroup: { size: 2, mode: 'part-id' } }).error?.issues[0]?.message).toMatch(/needs partTag/);
+  });
+
+  it('charts an inspection source (a camera) from its reject and inspected counters', () => {
+    const c = characteristicSchema.parse({ id: 'cam', name: 'Camera rejects', inspection: 'camera1', chart: 'p', subgroup: { size: 25 } });
+    expect(c).toMatchObject({ tag: 'camera1.rejects', sizeTag: 'camera1.inspected' });
+    expect(characteristicSchema.parse(c)).toEqual(c);
+    expect(characteristicSchema.safeParse({ id: 'cam', name: 'x', inspection: 'camera1', chart: 'xbar-r', subgroup: { size: 5 } }).error?.issues[0]?.message).toMatch(/use chart p/);
   });
 
   it('restores limits after a restart and continues a run in progress, without repeating old violations', async () => {

@@ -13,19 +13,21 @@ export interface StoredSample {
   ts: number;
   tag: string;
   value: number;
+  /** Text value (a part or batch id). */
+  text?: string;
 }
 
 /** What the live SPC reads back from the store on start and for charts. */
 export interface SpcHistory {
   /** Events of one kind, newest first. */
   events(filter: { kind: string; limit: number }): Promise<FabrikEvent[]>;
-  /** Good and uncertain numeric samples of the tags in [from, to), oldest first, at most `limit` (the newest ones when `newest`). */
+  /** Good and uncertain samples (numbers, or text) of the tags in [from, to), oldest first, at most `limit` (the newest ones when `newest`). */
   samples(tags: readonly string[], range: { from?: number; to?: number; limit: number; newest?: boolean }): Promise<StoredSample[]>;
 }
 
 interface Feed {
   runner: CharacteristicRunner;
-  role: 'measure' | 'count' | 'size';
+  role: 'measure' | 'count' | 'size' | 'part';
 }
 
 /** Event kinds the live SPC writes. */
@@ -87,11 +89,17 @@ export class LiveSpc {
       const feeds = t < byTag.length ? byTag[t] : undefined;
       if (feeds === undefined) continue;
       const value = batch.value[i]!;
-      if (!Number.isFinite(value) || batch.quality[i]! < Quality.Uncertain) continue;
+      if (batch.quality[i]! < Quality.Uncertain) continue;
+      if (!Number.isFinite(value)) {
+        const text = batch.text?.[i];
+        if (text != null) for (const f of feeds) if (f.role === 'part') f.runner.partId = text;
+        continue;
+      }
       const ts = batch.ts[i]!;
       for (const f of feeds) {
         this.evaluated++;
         if (f.role === 'measure') f.runner.measure(ts, value);
+        else if (f.role === 'part') f.runner.partId = String(value);
         else {
           if (f.role === 'count') f.runner.counters!.countReading(value);
           else f.runner.counters!.sizeReading(value, ts);
@@ -179,7 +187,8 @@ export class LiveSpc {
         if (r.counters && s.ts !== at) r.release();
         at = s.ts;
         const role = feeds.find(([id]) => id === s.tag)?.[1];
-        if (role === 'measure') r.measure(s.ts, s.value);
+        if (role === 'part') r.partId = s.text ?? String(s.value);
+        else if (role === 'measure') r.measure(s.ts, s.value);
         else if (role === 'count') r.counters!.countReading(s.value);
         else if (role === 'size') r.counters!.sizeReading(s.value, s.ts);
       }
@@ -268,13 +277,13 @@ export class LiveSpc {
 export function feedsOf(c: Characteristic): [string, Feed['role']][] {
   if (!c.tag) return [];
   if (c.sizeTag) return [[c.tag, 'count'], [c.sizeTag, 'size']];
-  return [[c.tag, 'measure']];
+  return c.partTag ? [[c.partTag, 'part'], [c.tag, 'measure']] : [[c.tag, 'measure']];
 }
 
 /** Digest of what the limits depend on; editing any of it in the config starts a new baseline. */
 export function definitionDigest(c: Characteristic): string {
-  const { chart, tag, sizeTag, subgroup, baseline, ewma, cusum } = c;
-  return createHash('sha256').update(JSON.stringify({ chart, tag, sizeTag, subgroup, baseline, ewma, cusum })).digest('hex').slice(0, 16);
+  const { chart, tag, sizeTag, partTag, subgroup, baseline, ewma, cusum } = c;
+  return createHash('sha256').update(JSON.stringify({ chart, tag, sizeTag, partTag, subgroup, baseline, ewma, cusum })).digest('hex').slice(0, 16);
 }
 
 function fmt(x: number): string {

@@ -21,7 +21,7 @@ export type SpcConfig = z.output<typeof spcConfigSchema>;
 export function spcConfigIssues(spc: SpcConfig, tags: ReadonlySet<string>): { path: (string | number)[]; message: string }[] {
   const out: { path: (string | number)[]; message: string }[] = [];
   spc.characteristics.forEach((c: Characteristic, i) => {
-    for (const key of ['tag', 'sizeTag'] as const) {
+    for (const key of ['tag', 'sizeTag', 'partTag'] as const) {
       const id = c[key];
       if (id !== undefined && !tags.has(id)) {
         out.push({ path: ['spc', 'characteristics', i, key], message: `characteristic "${c.id}" reads tag "${id}", which no device defines` });

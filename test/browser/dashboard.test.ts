@@ -110,7 +110,10 @@ describe.runIf(browserTestsEnabled)('dashboard in a real browser', () => {
   it('runs a query, shows table and chart, and exports the same rows as CSV', async () => {
     const page = await open(engineer);
     await page.goto(`${node.url}/#/query`);
-    await page.locator('#sql').fill('select tag, count(*) as n from samples group by tag order by tag');
+    // A fixed cut-off: the export runs the query again, and tags that first report in between must not change the row set.
+    const cutoff = new Date(Date.now() - 1000).toISOString().replace('T', ' ').replace('Z', '');
+    await page.waitForTimeout(2000); // samples stamped before the cut-off are committed by then
+    await page.locator('#sql').fill(`select tag, count(*) as n from samples where ts < TIMESTAMPTZ '${cutoff}+00' group by tag order by tag`);
     await page.getByRole('button', { name: /^Run/ }).click();
     await page.getByTestId('query-summary').waitFor();
     const firstTag = await textOf(page, 'table.data tbody tr td');
@@ -243,9 +246,9 @@ describe.runIf(browserTestsEnabled)('dashboard in a real browser', () => {
     expect(await page.evaluate('document.activeElement?.textContent')).toMatch(/Skip to content/);
   }, 45_000);
 
-  it('shows a violation marked on the SPC chart after a fault is injected (when the node runs SPC)', async (ctx) => {
+  it('shows a violation marked on the SPC chart after a fault is injected', async () => {
     const probe = await node.api<{ characteristics: { id: string; tag: string; status: string }[] }>('/api/v1/spc/characteristics');
-    ctx.skip(probe.status === 404, 'the node has no SPC routes yet');
+    expect(probe.status).toBe(200);
     const chars = probe.body.characteristics;
     const c = chars.find((x) => x.tag === 'cnc1.lathe.part_diameter') ?? chars[0]!;
     const page = await open(engineer);
@@ -261,9 +264,9 @@ describe.runIf(browserTestsEnabled)('dashboard in a real browser', () => {
     await screenshot(page, 'spc');
   }, 300_000);
 
-  it('acknowledges an alarm with a comment (when the node runs alarms)', async (ctx) => {
+  it('acknowledges an alarm with a comment', async () => {
     const probe = await node.api<{ alarms: { id: string; acknowledged: boolean }[] }>('/api/v1/alarms?state=unacked');
-    ctx.skip(probe.status === 404, 'the node has no alarm routes yet');
+    expect(probe.status).toBe(200);
     if (probe.body.alarms.length === 0) {
       for (const [signal, magnitude] of [['line1.filler.product_temp', 25], [PRESSURE, 4], ['utilities.chiller1.supply_temp', 20]] as const) {
         await node.api('/api/v1/sim/faults', { token: engineer, body: { signal, type: 'step', magnitude, durationMs: 120_000 } });
