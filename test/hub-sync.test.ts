@@ -168,6 +168,7 @@ describe(`edge node → hub (${usePostgres ? 'PostgreSQL' : 'PGlite'})`, () => {
     // The registry shows the site: contact, applied config, backlog; the status shows the reduction.
     const sites = (await (await fetch(`${hub.url}/api/v1/sites/demo`, { headers: { authorization: `Bearer ${admin}` } })).json()) as Record<string, any>;
     expect(sites['lastContact']).toBeGreaterThan(Date.now() - 60_000);
+    expect(Object.keys(sites['nodes'])).toEqual([n.node.sync!.outbox.epoch]);
     expect(sites['streams'].map((s: { stream: string }) => s.stream).sort()).toEqual(['event', 'health', 'raw', 'rollup']);
     const s = await status();
     expect(s.reduction.rawBytes).toBeGreaterThan(0);

@@ -56,4 +56,9 @@ CREATE TABLE site_configs (
   PRIMARY KEY (site_id, version));
 `,
   },
+  {
+    id: 2,
+    name: 'per-node status of sites with several edge nodes',
+    sql: `ALTER TABLE sites ADD COLUMN nodes jsonb NOT NULL DEFAULT '{}'::jsonb;`,
+  },
 ];

@@ -5,6 +5,9 @@ import { HubError, HubErrorCode } from './errors.js';
 
 /** Reads a JSON body (gzip when the site says so), at most `maxBytes` unpacked, checked against `schema`. */
 export async function readBody<S extends z.ZodType>(c: Context, schema: S, maxBytes: number): Promise<{ data: z.output<S>; bytes: number }> {
+  // Compressed bodies are smaller than what they unpack to: a body announced larger than the limit is refused unread.
+  const announced = Number(c.req.header('content-length') ?? 0);
+  if (announced > maxBytes) throw new HubError(HubErrorCode.BadRequest, `the body is ${announced} bytes; at most ${maxBytes} are accepted`);
   const raw = Buffer.from(await c.req.arrayBuffer());
   let text: string;
   try {

@@ -19,6 +19,8 @@ export function sitesRoutes(db: HubDatabase): Hono<HubEnv> {
     health: r['health'] ?? null,
     drops: r['drops'] ?? {},
     reduction: r['reduction'] ?? null,
+    /** Per edge node (by outbox epoch), for a site with several: last contact, backlog, health, drops. */
+    nodes: r['nodes'] ?? {},
   });
   const SELECT = `SELECT s.*, (SELECT max(version) FROM site_configs c WHERE c.site_id = s.site_id) AS desired_version FROM sites s`;
   return new Hono<HubEnv>()

@@ -21,10 +21,13 @@ export function syncRoutes(db: HubDatabase, opts: { maxBatchBytes: number }): Ho
       const siteId = siteOf(c);
       const { data } = await readBody(c, siteContact, 1_048_576);
       if (data.siteId !== siteId) throw new HubError(HubErrorCode.Forbidden, `this credential belongs to site "${siteId}"`);
+      const node = { lastContact: Date.now(), backlog: data.backlog, health: data.health, drops: data.drops, appliedConfig: data.appliedConfig };
       await db.query(
         `UPDATE sites SET last_contact = now(), backlog = $2, applied_config_version = $3, applied_config_sha256 = $4, config_error = $5,
-           models = $6, health = $7, drops = $8, reduction = $9 WHERE site_id = $1`,
-        [siteId, JSON.stringify(data.backlog), data.appliedConfig.version, data.appliedConfig.sha256, JSON.stringify(data.configError), JSON.stringify(data.models), JSON.stringify(data.health), JSON.stringify(data.drops), JSON.stringify(data.reduction)],
+           models = $6, health = $7, drops = $8, reduction = $9,
+           nodes = CASE WHEN $10::text IS NULL THEN nodes ELSE nodes || jsonb_build_object($10::text, $11::jsonb) END
+         WHERE site_id = $1`,
+        [siteId, JSON.stringify(data.backlog), data.appliedConfig.version, data.appliedConfig.sha256, JSON.stringify(data.configError), JSON.stringify(data.models), JSON.stringify(data.health), JSON.stringify(data.drops), JSON.stringify(data.reduction), data.epoch, JSON.stringify(node)],
       );
       const desired = (await db.query<{ version: number; text: string; signed: boolean; sha256: string }>('SELECT version, text, signed, sha256 FROM site_configs WHERE site_id = $1 ORDER BY version DESC LIMIT 1', [siteId])).rows[0];
       const applied = desired && desired.sha256 === data.appliedConfig.sha256;

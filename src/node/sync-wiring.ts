@@ -29,9 +29,14 @@ export async function startNodeSync(o: {
   if (hub.startsWith('https:')) {
     // The hub's CA: the configured file, else the site CA (a hub certificate from `fabrik cert issue`), else the system roots.
     const caFile = config.sync.caFile ?? tlsPaths(o.dataDir).caCert;
+    if (config.sync.caFile && !existsSync(caFile)) {
+      o.logger.error({ caFile }, 'hub sync did not start: sync.caFile does not exist; the node runs without it');
+      return undefined;
+    }
     const ca = existsSync(caFile) ? readFileSync(caFile, 'utf8') : undefined;
     tls = ca ? clientTlsOptions({ ca }) : undefined;
   }
+  // The cloud is never critical: a sync that cannot start (an unreadable outbox) is logged, and the node runs without it.
   return startSiteSync({
     config: { ...config.sync, hub },
     siteId: config.site.id,
@@ -52,5 +57,8 @@ export async function startNodeSync(o: {
     models: () => (o.inference?.models() ?? []).flatMap((m) => (m.active ? [{ name: m.name, version: m.active }] : [])),
     ...(tls ? { tls } : {}),
     logger: o.logger,
+  }).catch((err: unknown) => {
+    o.logger.error({ err: (err as Error).message, code: (err as { code?: string }).code }, 'hub sync did not start; the node runs without it');
+    return undefined;
   });
 }

@@ -3,7 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import type { ConnectionOptions } from 'node:tls';
 import { gzipSync } from 'node:zlib';
 import { SyncError, SyncErrorCode } from './errors.js';
-import type { BatchAck, ContactReply, EnrolReply, SiteContact, SyncBatch } from './wire.js';
+import type { BatchAck, ContactReply, EnrolReply, SiteContactInput, SyncBatch } from './wire.js';
 
 export interface HubClientOptions {
   /** The hub's base URL, e.g. https://hub.example.com:8090 */
@@ -65,7 +65,7 @@ export class HubClient {
     return { ack: res.body as BatchAck, wireBytes: res.wireBytes, payloadBytes: res.payloadBytes };
   }
 
-  async contact(c: SiteContact): Promise<ContactReply> {
+  async contact(c: SiteContactInput): Promise<ContactReply> {
     return (await this.#post('/api/v1/sync/contact', c, true)).body as ContactReply;
   }
 

@@ -121,6 +121,16 @@ describe('Outbox', () => {
     await again.close();
   });
 
+  it('reads what was appended to a segment since the last read', async () => {
+    const box = await openOutbox({ segmentBytes: 1e6 });
+    await box.append('event', [{ a: 1 }]);
+    expect((await box.read('event', 0, 10)).map((i) => i.seq)).toEqual([1]);
+    await box.append('event', [{ a: 2 }, { a: 3 }]);
+    expect((await box.read('event', 0, 10)).map((i) => i.data)).toEqual([{ a: 1 }, { a: 2 }, { a: 3 }]);
+    expect((await box.read('event', 2, 10)).map((i) => i.seq)).toEqual([3]);
+    await box.close();
+  });
+
   it('keeps the producer mark without items', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fabrik-outbox-'));
     dirs.push(dir);

@@ -253,7 +253,21 @@ export class Outbox {
   }
 
   async #frames(seg: Segment): Promise<Frame[]> {
-    if (this.#cache?.path === seg.path && this.#cache.bytes === seg.bytes) return this.#cache.frames;
+    const cache = this.#cache;
+    if (cache?.path === seg.path && cache.bytes === seg.bytes) return cache.frames;
+    // Segments only grow: of the one being appended to, read just what was added since the last look.
+    if (cache?.path === seg.path && cache.bytes < seg.bytes) {
+      const fh = await open(seg.path, 'r');
+      try {
+        const added = Buffer.alloc(seg.bytes - cache.bytes);
+        await fh.read(added, 0, added.length, cache.bytes);
+        cache.frames.push(...decodeFrames(added).frames);
+        cache.bytes = seg.bytes;
+        return cache.frames;
+      } finally {
+        await fh.close();
+      }
+    }
     const { frames } = decodeFrames((await readFile(seg.path)).subarray(0, seg.bytes));
     this.#cache = { path: seg.path, bytes: seg.bytes, frames };
     return frames;

@@ -121,6 +121,7 @@ export async function startSiteSync(opts: SiteSyncOptions): Promise<SiteSync> {
     client: hubClient,
     contact: async () => ({
       siteId: opts.siteId,
+      epoch: outbox.epoch,
       backlog: backlog(),
       appliedConfig: opts.appliedConfig(),
       configError,

@@ -4,7 +4,7 @@ import { SyncError, SyncErrorCode } from './errors.js';
 import type { HubClient, PackedBatch } from './hub-client.js';
 import type { Outbox } from './outbox.js';
 import { retryDelay } from './retry-delay.js';
-import { STREAMS, type ContactReply, type SiteContact, type Stream, type SyncBatch } from './wire.js';
+import { STREAMS, type ContactReply, type SiteContactInput, type Stream, type SyncBatch } from './wire.js';
 
 export interface UplinkOptions {
   outbox: Outbox;
@@ -12,7 +12,7 @@ export interface UplinkOptions {
   /** The hub client with the site's credential; enrols first when needed. Throws when the site cannot be enrolled. */
   client(): Promise<HubClient>;
   /** The status the site reports on each contact. */
-  contact(): Promise<SiteContact>;
+  contact(): Promise<SiteContactInput>;
   /** The hub wants another config on the site. */
   onDesiredConfig(desired: NonNullable<ContactReply['desiredConfig']>): Promise<void>;
   batchItems: number;

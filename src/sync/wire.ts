@@ -106,6 +106,8 @@ export interface BatchAck {
 export const siteContact = z
   .object({
     siteId: z.string().min(1).max(64),
+    /** The reporting node's outbox epoch: a site with several edge nodes reports once per node. */
+    epoch: z.string().max(64).nullable().default(null),
     backlog: z.record(z.string(), z.object({ items: z.number().int().nonnegative(), bytes: z.number().nonnegative(), oldestAt: z.number().nullable() })),
     appliedConfig: z.object({ version: z.number().int().nullable(), sha256: z.string().nullable() }).strict(),
     /** What happened to the last desired config the hub sent, when it was not applied. */
@@ -117,6 +119,8 @@ export const siteContact = z
   })
   .strict();
 export type SiteContact = z.output<typeof siteContact>;
+/** A contact as the site builds it (fields with defaults may be left out). */
+export type SiteContactInput = z.input<typeof siteContact>;
 
 /** The hub's answer to a contact: the desired config when it differs from what the site applied. */
 export interface ContactReply {

@@ -26,7 +26,7 @@ describe.runIf(browserTestsEnabled)('hub page in a real browser', () => {
   });
 
   it('shows the demo site side by side on the hub and drills into its rollups', async () => {
-    const page = await signedIn(browser, proc.url, readFileSync(join(dataDir, 'secrets', 'admin.token'), 'utf8').trim());
+    const page = await signedIn(browser, proc.url, readFileSync(join(dataDir, 'line1', 'secrets', 'admin.token'), 'utf8').trim());
     await page.goto(`${proc.url}/#/hub`);
     await page.locator('input[type="password"]').fill(readFileSync(join(dataDir, 'hub', 'secrets', 'hub-admin.token'), 'utf8').trim());
     await page.getByRole('button', { name: 'Use token' }).click();
