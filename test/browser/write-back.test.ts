@@ -71,7 +71,9 @@ describe.runIf(browserTestsEnabled)('write-back and OPC UA certificates in a rea
     // Enter in the field, Enter on the focused confirm button: the write goes out.
     await input.press('Enter');
     await dialog.waitFor();
-    await screenshot(page, 'machine-setpoint-confirm');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'machine-setpoint-confirm-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
     expect(await page.evaluate('document.activeElement?.textContent')).toBe(`Write ${target} °C`);
     await page.keyboard.press('Enter');
     const outcome = row.locator('[data-outcome="ok"]');
@@ -159,6 +161,7 @@ describe.runIf(browserTestsEnabled)('write-back and OPC UA certificates in a rea
     expect(readdirSync(rejected)).toHaveLength(0);
     const list = await node.api<{ rejected: unknown[]; trusted: { thumbprint: string }[] }>('/api/v1/opcua/certificates', { token: viewer });
     expect(list.body.trusted.map((c) => c.thumbprint)).toContain(thumbprint);
-    await screenshot(page, 'system-opcua-trusted');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'system-opcua-trusted-dark');
   }, 60_000);
 });

@@ -55,14 +55,14 @@ function OpcuaCertificatesPanel() {
       )}
       {data && (
         <>
-          <h3 class="small">Rejected, waiting for approval</h3>
+          <h3 class="small sub-head">Rejected, waiting for approval</h3>
           {data.rejected.length === 0 ? (
             <p class="muted">No refused certificates{devices > 0 ? `: every OPC UA device (${devices}) connects with a trusted or unchecked server certificate.` : '.'}</p>
           ) : (
             <CertificateTable rows={data.rejected} state="rejected" onTrust={mayTrust ? setAsking : undefined} />
           )}
           {!mayTrust && data.rejected.length > 0 && <p class="muted small">An engineer reviews and trusts server certificates.</p>}
-          <h3 class="small">Trusted</h3>
+          <h3 class="small sub-head">Trusted</h3>
           {data.trusted.length === 0 ? <p class="muted">None yet.</p> : <CertificateTable rows={data.trusted} state="trusted" />}
         </>
       )}
