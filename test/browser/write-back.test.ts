@@ -1,20 +1,17 @@
-import { X509Certificate } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserTestsEnabled, launchChromium } from './chromium.js';
 import { DemoNode } from './demo-node.js';
 import { screenshot, signedIn } from './page-helpers.js';
 
-// Write-back and OPC UA trust from the dashboard, in Debian's Chromium against `fabrik demo`:
+// Write-back from the dashboard, in Debian's Chromium against `fabrik demo`:
 // the chiller setpoint goes browser → API → Modbus TCP (holding registers) → simulated plant,
 // and comes back through the node's Modbus poll into the live values.
 const CHILLER = 'acme/demo/utilities/chiller1';
 const SETPOINT = 'utilities.chiller1.setpoint';
 const SUPPLY = 'utilities.chiller1.supply_temp';
 
-describe.runIf(browserTestsEnabled)('write-back and OPC UA certificates in a real browser', () => {
+describe.runIf(browserTestsEnabled)('write-back from the machine page in a real browser', () => {
   let node: DemoNode;
   let browser: Browser;
   let engineer: string;
@@ -119,49 +116,4 @@ describe.runIf(browserTestsEnabled)('write-back and OPC UA certificates in a rea
       expect((await node.api(`/api/v1/tags/${SETPOINT}/write`, { token, body: { value: 5 } })).status).toBe(403);
     }
   }, 45_000);
-
-  it('lists a refused OPC UA server certificate on the System page; an engineer trusts it after confirming, a viewer only reads', async () => {
-    // The simulator's own server certificate, placed where the node's OPC UA client keeps the certificates it refused
-    // (the demo's CNC device connects without security, so nothing is refused on its own).
-    const serverCert = join(node.dataDir, 'sim', 'opcua-pki', 'own', 'certs', 'certificate.pem');
-    expect(existsSync(serverCert)).toBe(true);
-    const cert = new X509Certificate(readFileSync(serverCert));
-    const thumbprint = cert.fingerprint.replace(/:/g, '').toLowerCase();
-    const rejected = join(node.dataDir, 'line1', 'opcua', 'pki', 'rejected');
-    mkdirSync(rejected, { recursive: true });
-    copyFileSync(serverCert, join(rejected, `FabrikPlant[${thumbprint}].pem`));
-
-    const look = await open(viewer);
-    await look.goto(`${node.url}/#/system`);
-    const viewerRow = look.locator(`[data-certificates="rejected"] tr[data-thumbprint="${thumbprint}"]`);
-    await viewerRow.waitFor({ timeout: 15_000 });
-    expect(await look.getByRole('button', { name: /^Trust/ }).count()).toBe(0);
-
-    const page = await open(engineer);
-    await page.goto(`${node.url}/#/system`);
-    const panel = page.locator('[data-panel-body="opcua-certificates"]');
-    const row = panel.locator(`[data-certificates="rejected"] tr[data-thumbprint="${thumbprint}"]`);
-    await row.waitFor({ timeout: 15_000 });
-    expect(await row.textContent()).toContain(thumbprint);
-    expect(await panel.locator('[data-certificates="trusted"]').count()).toBe(0);
-    await screenshot(page, 'system-opcua-certificates');
-    // Cancel first: nothing moves.
-    await row.getByRole('button', { name: /^Trust/ }).click();
-    const dialog = page.getByRole('dialog', { name: 'Trust this server certificate?' });
-    await dialog.waitFor();
-    expect(await dialog.textContent()).toContain(thumbprint);
-    await dialog.getByRole('button', { name: 'Cancel' }).click();
-    await dialog.waitFor({ state: 'detached' });
-    expect(readdirSync(rejected)).toHaveLength(1);
-
-    await row.getByRole('button', { name: /^Trust/ }).click();
-    await dialog.getByRole('button', { name: 'Trust', exact: true }).click();
-    await panel.locator(`[data-certificates="trusted"] tr[data-thumbprint="${thumbprint}"]`).waitFor({ timeout: 15_000 });
-    expect(await panel.locator('[data-certificates="rejected"]').count()).toBe(0);
-    expect(readdirSync(rejected)).toHaveLength(0);
-    const list = await node.api<{ rejected: unknown[]; trusted: { thumbprint: string }[] }>('/api/v1/opcua/certificates', { token: viewer });
-    expect(list.body.trusted.map((c) => c.thumbprint)).toContain(thumbprint);
-    await page.emulateMedia({ colorScheme: 'dark' });
-    await screenshot(page, 'system-opcua-trusted-dark');
-  }, 60_000);
 });

@@ -3,23 +3,9 @@ import { postJson } from '../api/http.js';
 import type { TagDefinition, TagWriteAnswer } from '../api/types.js';
 import { ConfirmDialog } from './confirm-dialog.js';
 import { formatValue } from './format.js';
+import { parseSetpoint, rangeText } from './setpoint-entry.js';
 
 type Outcome = { ok: true; text: string } | { ok: false; text: string };
-
-/** What the form's text means for the tag's type, or null when it does not fit. */
-function parseEntry(tag: TagDefinition, text: string): number | boolean | string | null {
-  if (tag.dataType === 'boolean') return text === 'true' ? true : text === 'false' ? false : null;
-  if (tag.dataType === 'string') return text;
-  if (text.trim() === '') return null;
-  const n = Number(text);
-  if (!Number.isFinite(n) || (tag.dataType === 'integer' && !Number.isInteger(n))) return null;
-  return n;
-}
-
-function rangeText(tag: TagDefinition): string {
-  if (tag.low === undefined && tag.high === undefined) return '';
-  return `${tag.low ?? '−∞'} … ${tag.high ?? '∞'}${tag.unit ? ` ${tag.unit}` : ''}`;
-}
 
 /**
  * Writes a setpoint to the device after a confirmation, then shows what the
@@ -34,7 +20,7 @@ export function SetpointControl({ tag }: { tag: TagDefinition }) {
   const unit = tag.unit ? ` ${tag.unit}` : '';
   const submit = (e: Event): void => {
     e.preventDefault();
-    const value = parseEntry(tag, text);
+    const value = parseSetpoint(tag, text);
     if (value === null) {
       setOutcome({ ok: false, text: `Enter a ${tag.dataType === 'integer' ? 'whole number' : 'number'}${range ? ` within ${range}` : ''}.` });
       return;

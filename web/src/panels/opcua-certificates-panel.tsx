@@ -7,15 +7,10 @@ import { formatDateTime } from '../components/format.js';
 import { hasData, ResourceState } from '../components/not-enabled.js';
 import { useObservable } from '../live/observable.js';
 import { can, session } from '../session/session.js';
+import { opcuaDeviceCount } from './opcua-devices.js';
 import type { PanelDef } from './panel-def.js';
 
 const CERTIFICATES = '/api/v1/opcua/certificates';
-
-/** OPC UA devices of this node, from the health report (their endpoints are opc.tcp:// URLs). */
-export function opcuaDeviceCount(sys: SystemAnswer | undefined): number {
-  if (!sys) return 0;
-  return Object.values(sys.health.components).filter((c) => String(c.details?.endpoint ?? '').startsWith('opc.tcp://')).length;
-}
 
 /**
  * Server certificates of the node's OPC UA devices: the refused ones wait for
