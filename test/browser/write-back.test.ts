@@ -1,3 +1,4 @@
+import modbusSerial from 'modbus-serial';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserTestsEnabled, launchChromium } from './chromium.js';
@@ -22,6 +23,26 @@ describe.runIf(browserTestsEnabled)('write-back from the machine page in a real 
     const p = await signedIn(browser, node.url, token);
     pages.push(p);
     return p;
+  };
+
+  /** The chiller's setpoint as the simulator serves it: float32 ABCD in holding registers 0–1 of the chiller's unit. */
+  const plantSetpoint = async (): Promise<number> => {
+    const health = await node.api<{ components: Record<string, { details?: { endpoint?: string; unitId?: number } }> }>('/healthz');
+    const { endpoint = '', unitId = 0 } = health.body.components['utilities-chiller1']?.details ?? {};
+    const [host, port] = endpoint.split(':');
+    const client = new modbusSerial.default();
+    await client.connectTCP(host!, { port: Number(port) });
+    try {
+      client.setID(unitId);
+      client.setTimeout(5000);
+      const { data } = await client.readHoldingRegisters(0, 2);
+      const bytes = Buffer.alloc(4);
+      bytes.writeUInt16BE(data[0]!, 0);
+      bytes.writeUInt16BE(data[1]!, 2);
+      return bytes.readFloatBE(0);
+    } finally {
+      client.close(() => {});
+    }
   };
 
   beforeAll(async () => {
@@ -79,6 +100,8 @@ describe.runIf(browserTestsEnabled)('write-back from the machine page in a real 
     // The node's next Modbus poll reads the plant's holding registers: the live value follows.
     await expect.poll(async () => Number(await row.locator('.value').getAttribute('data-value')), { timeout: 15_000 }).toBe(target);
     await screenshot(page, 'machine-setpoint-written');
+    // The plant holds it: another Modbus client (not Fabrik's adapter) reads the setpoint's holding registers.
+    expect(await plantSetpoint()).toBeCloseTo(target, 4);
 
     // Audited with who wrote what and what came back.
     const audit = await node.api<{ entries: { actor?: unknown; action?: string; details?: Record<string, unknown> }[] }>('/api/v1/audit?limit=50');
