@@ -18,7 +18,8 @@ export function opcuaRoute(deps: ApiDeps): Hono<ApiEnv> {
     return deps.opcua;
   };
   return new Hono<ApiEnv>()
-    .get('/opcua/certificates', requireRole('engineer'), async (c) => c.json(await certificates().list()))
+    // Reading is open to every role (a certificate is what the server shows anyone who connects); trusting is the engineer's.
+    .get('/opcua/certificates', requireRole('viewer'), async (c) => c.json(await certificates().list()))
     .post('/opcua/certificates/:thumbprint/trust', requireRole('engineer'), async (c) => {
       const thumbprint = c.req.param('thumbprint').toLowerCase().replace(/:/g, '');
       if (!THUMBPRINT.test(thumbprint)) throw badRequest('OPCUA_THUMBPRINT_INVALID', 'expected a SHA-1 thumbprint of 40 hex digits, as listed by GET /api/v1/opcua/certificates');

@@ -268,3 +268,27 @@ export interface SyncStatus {
   coverHours?: number;
   state: 'connected' | 'backing-off' | 'disabled';
 }
+
+/** A server certificate of an OPC UA device: refused until an engineer trusts it (GET /api/v1/opcua/certificates). */
+export interface OpcuaServerCertificate {
+  /** SHA-1, lower-case hex: the id to trust it by. */
+  thumbprint: string;
+  commonName: string;
+  applicationUri: string | null;
+  validFrom: string;
+  validTo: string;
+  /** When it was rejected (or trusted), ISO 8601. */
+  since: string;
+}
+
+export interface OpcuaCertificateList {
+  rejected: OpcuaServerCertificate[];
+  trusted: OpcuaServerCertificate[];
+}
+
+/** POST /api/v1/tags/:id/write: what was written and what the device read back. */
+export interface TagWriteAnswer {
+  tag: string;
+  written: number | boolean | string;
+  readBack: { value: number | boolean | string; ts: string; quality: 'good' | 'uncertain' | 'bad'; qualityCode: number };
+}

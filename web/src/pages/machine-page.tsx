@@ -7,12 +7,14 @@ import { formatAge, formatValue } from '../components/format.js';
 import { hasData, ResourceState } from '../components/not-enabled.js';
 import { PanelGrid } from '../components/panel-grid.js';
 import { Sparkline } from '../components/sparkline.js';
+import { SetpointControl } from '../components/setpoint-control.js';
 import { QualityBadge, StateBadge } from '../components/state-badge.js';
 import { RANGES, TrendPanel, type RangeId } from '../components/trend-panel.js';
 import { liveValues } from '../live/live-values.js';
 import { useObservable } from '../live/observable.js';
 import { useLiveTags } from '../live/use-live.js';
 import { hrefOf, setParams, type Route } from '../router/hash-route.js';
+import { can, session } from '../session/session.js';
 import { machineState, site } from '../site/site-model.js';
 import type { PageDef } from './page-def.js';
 
@@ -28,6 +30,9 @@ function MachinePage({ route }: { route: Route }) {
   const defs = useMemo(() => (hasData(tags) ? tags.data.tags : []), [tags.data]);
   const ids = useMemo(() => defs.map((t) => t.id), [defs]);
   const version = useLiveTags(ids);
+  useObservable(session);
+  // Engineers write setpoints from here; everyone else sees the same table without the column.
+  const setColumn = can('writeSetpoint') && defs.some((t) => t.writable);
   const numeric = useMemo(() => defs.filter((t) => t.dataType !== 'string'), [defs]);
   // Any tag of the site can join the trend, not only this asset's.
   const everyTag = useResource<{ tags: TagDefinition[] }>('/api/v1/tags');
@@ -127,6 +132,7 @@ function MachinePage({ route }: { route: Route }) {
                 <th scope="col">Quality</th>
                 <th scope="col">Updated</th>
                 <th scope="col">Last 5 min</th>
+                {setColumn && <th scope="col">Set</th>}
               </tr>
             </thead>
             <tbody>
@@ -149,6 +155,7 @@ function MachinePage({ route }: { route: Route }) {
                     </td>
                     <td class="small">{s ? formatAge(s.ts, now) : '—'}</td>
                     <td>{t.dataType !== 'string' && <Sparkline tag={t.id} version={version} windowMs={SPARK_MS} />}</td>
+                    {setColumn && <td>{t.writable && <SetpointControl tag={t} />}</td>}
                   </tr>
                 );
               })}

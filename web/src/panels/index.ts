@@ -2,6 +2,7 @@ import { alarmsPanel, machineAlarmsPanel } from './alarms-panel.js';
 import { anomaliesPanel, modelsPanel } from './inference-panel.js';
 import { kpiPanel } from './kpi-panel.js';
 import { healthPanel, ingestPanel, nodePanel } from './node-panels.js';
+import { opcuaCertificatesPanel } from './opcua-certificates-panel.js';
 import type { PanelDef, PanelSlot } from './panel-def.js';
 import { machineFaultsPanel, simFaultsPanel } from './sim-faults-panel.js';
 import { spcViolationsPanel } from './spc-violations-panel.js';
@@ -21,6 +22,7 @@ export const PANELS: readonly PanelDef[] = [
   healthPanel,
   syncPanel,
   modelsPanel,
+  opcuaCertificatesPanel,
   simFaultsPanel,
   machineAlarmsPanel,
   machineFaultsPanel,

@@ -13,6 +13,8 @@ export const ACTIONS = {
   shelveAlarm: 'operator',
   editSpcLimits: 'engineer',
   injectFault: 'engineer',
+  writeSetpoint: 'engineer',
+  trustCertificate: 'engineer',
   manageTokens: 'admin',
 } as const satisfies Record<string, Role>;
 
