@@ -23,7 +23,7 @@ export function tagWriteRoute(deps: ApiDeps): Hono<ApiEnv> {
     if (!deps.writeTag) throw notFound('TAG_WRITE_UNAVAILABLE', 'this node does not write to devices');
     return deps.writeTag;
   };
-  return new Hono<ApiEnv>().post('/tags/:id/write', requireRole('engineer'), limitBody(deps.config.api.maxBodyBytes), async (c) => {
+  return new Hono<ApiEnv>().post('/tags/:id/write', requireRole('operator'), limitBody(deps.config.api.maxBodyBytes), async (c) => {
     const id = c.req.param('id');
     const index = deps.tags.index(id);
     const def = index === undefined ? undefined : deps.tags.get(index);

@@ -13,7 +13,7 @@ export const ACTIONS = {
   shelveAlarm: 'operator',
   editSpcLimits: 'engineer',
   injectFault: 'engineer',
-  writeSetpoint: 'engineer',
+  writeSetpoint: 'operator',
   trustCertificate: 'engineer',
   manageTokens: 'admin',
 } as const satisfies Record<string, Role>;
