@@ -10,6 +10,7 @@ import { decodeRegisters, REGISTER_WIDTH, registerBit } from './register-codec.j
 import type { ModbusBinding } from './tag-binding.js';
 import { writeModbusTag } from './tag-write.js';
 import { PollLateness } from './poll-lateness.js';
+import { SourceHealth } from '../source-health.js';
 
 export interface ModbusSourceOptions {
   /** A device of the site config with protocol "modbus". */
@@ -56,7 +57,7 @@ class ModbusSource implements Source, TagWriter {
   readonly #causes = new Map<Cause, number>();
   #closed = false;
   #wake: (() => void) | null = null;
-  #health: ComponentHealth;
+  readonly #health: SourceHealth;
   #reconnects = 0;
   #requests = 0;
   #samples = 0;
@@ -87,7 +88,7 @@ class ModbusSource implements Source, TagWriter {
       reads: planReads(bindings.map((b) => ({ area: b.register.area, address: b.register.address, width: b.width })), limits),
       due: 0,
     }));
-    this.#health = { state: 'starting', since: this.#now() };
+    this.#health = new SourceHealth(this.#now);
   }
 
   async *batches(): AsyncIterable<SampleBatch> {
@@ -103,11 +104,11 @@ class ModbusSource implements Source, TagWriter {
             this.#markedDisconnected = false;
             const start = this.#now();
             for (const g of this.#groups) g.due = start;
-            this.#setHealth('up');
+            this.#health.set('up');
           } catch (err) {
             if (this.#closed) return;
             this.#count('connection', (err as Error).message);
-            this.#setHealth('down', (err as Error).message);
+            this.#health.set('down', (err as Error).message);
             const marker = this.#disconnectedMarker();
             if (marker) yield marker;
             const o = this.#device.options;
@@ -135,7 +136,7 @@ class ModbusSource implements Source, TagWriter {
       }
     } finally {
       this.#link.close();
-      this.#setHealth('stopped');
+      this.#health.set('stopped');
     }
   }
 
@@ -143,13 +144,13 @@ class ModbusSource implements Source, TagWriter {
     this.#closed = true;
     this.#wake?.();
     this.#link.close();
-    this.#setHealth('stopped');
+    this.#health.set('stopped');
   }
 
   health(): ComponentHealth {
     const o = this.#device.options;
     return {
-      ...this.#health,
+      ...this.#health.current,
       details: {
         device: this.#device.id,
         endpoint: `${o.host}:${o.port}`,
@@ -198,7 +199,7 @@ class ModbusSource implements Source, TagWriter {
         if (!(result instanceof ModbusExceptionError) && !timeout) {
           // The connection is gone: every tag of the device gets its marker, once per outage.
           this.#link.close();
-          this.#setHealth('down', result.message);
+          this.#health.set('down', result.message);
           const marker = this.#disconnectedMarker();
           if (marker) for (let k = 0; k < marker.length; k++) out.pushFrom(marker, k);
           return out.build();
@@ -212,7 +213,7 @@ class ModbusSource implements Source, TagWriter {
         if (timeout) {
           // A device that stopped answering may sit behind a half-open socket: connect afresh.
           this.#link.close();
-          this.#setHealth('down', result.message);
+          this.#health.set('down', result.message);
         }
         continue;
       }
@@ -226,8 +227,8 @@ class ModbusSource implements Source, TagWriter {
     }
     this.#samples += out.length;
     if (this.#link.open) {
-      if (bad > 0) this.#setHealth('degraded', `${bad} of ${group.bindings.length} values unreadable; see details.faults`);
-      else this.#setHealth('up');
+      if (bad > 0) this.#health.set('degraded', `${bad} of ${group.bindings.length} values unreadable; see details.faults`);
+      else this.#health.set('up');
     }
     return out.build();
   }
@@ -268,12 +269,6 @@ class ModbusSource implements Source, TagWriter {
     const n = this.#causes.get(cause) ?? 0;
     this.#causes.set(cause, n + 1);
     if (n === 0) this.#logger?.warn({ device: this.#device.id, cause, detail }, 'modbus: fault; further ones of this cause are only counted, see health');
-  }
-
-  #setHealth(state: ComponentHealth['state'], message?: string): void {
-    if (this.#health.state === 'stopped') return;
-    if (state === this.#health.state && message === this.#health.message) return;
-    this.#health = message ? { state, since: this.#now(), message } : { state, since: this.#now() };
   }
 
   #sleep(ms: number): Promise<void> {

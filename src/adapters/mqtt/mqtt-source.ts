@@ -10,6 +10,7 @@ import { JsonMapping } from './json-mapping.js';
 import { decodeSparkplug } from './sparkplug-codec.js';
 import { rebirthCommand, SparkplugConsumer, type SparkplugBinding } from './sparkplug-consumer.js';
 import { parseSparkplugTopic } from './sparkplug-topic.js';
+import { SourceHealth } from '../source-health.js';
 
 export interface MqttSourceOptions {
   /** A device of the site config with protocol "mqtt". */
@@ -56,7 +57,7 @@ class MqttSource implements Source {
   #markedDisconnected = false;
   /** Why the last connection attempt failed, kept so "closed; reconnecting" still says why. */
   #lastError: string | undefined;
-  #health: ComponentHealth;
+  readonly #health: SourceHealth;
   #messages = 0;
   #samples = 0;
   #rebirths = 0;
@@ -83,7 +84,7 @@ class MqttSource implements Source {
       const base = `spBv1.0/${sp.groupId}/+/${sp.edgeNodeId ?? '+'}`;
       this.#subscriptions = sp.deviceId ? [base, `${base}/${sp.deviceId}`] : [base, `${base}/+`];
     }
-    this.#health = { state: 'starting', since: this.#now() };
+    this.#health = new SourceHealth(this.#now);
     const connectOptions = brokerConnectOptions(o, device.id, options.env);
     const hostId = o.mode === 'sparkplug' ? o.sparkplug?.hostId : undefined;
     const stateTopic = hostId ? `spBv1.0/STATE/${hostId}` : undefined;
@@ -97,15 +98,15 @@ class MqttSource implements Source {
       if (stateTopic) this.#client.publish(stateTopic, state(true), { qos: 1, retain: true });
       this.#markedDisconnected = false;
       this.#client.subscribe(this.#subscriptions, { qos: o.qos }, (err) => {
-        if (err) this.#setHealth('degraded', `subscribing to ${this.#subscriptions.join(', ')} failed: ${err.message}`);
-        else this.#setHealth('up');
+        if (err) this.#health.set('degraded', `subscribing to ${this.#subscriptions.join(', ')} failed: ${err.message}`);
+        else this.#health.set('up');
       });
     });
     this.#client.on('close', () => this.#lost('connection to the broker closed; reconnecting'));
     this.#client.on('offline', () => this.#lost('broker offline; reconnecting'));
     this.#client.on('error', (err) => {
       this.#lastError = `${o.url}: ${err.message}`;
-      this.#setHealth(this.#connected ? 'degraded' : 'down', this.#lastError);
+      this.#health.set(this.#connected ? 'degraded' : 'down', this.#lastError);
     });
     this.#client.on('message', (topic, payload) => this.#message(topic, payload));
   }
@@ -136,7 +137,7 @@ class MqttSource implements Source {
     if (this.#closed) return;
     this.#closed = true;
     this.#wake?.();
-    this.#setHealth('stopped');
+    this.#health.set('stopped');
     const hostId = this.#device.options.sparkplug?.hostId;
     if (hostId && this.#connected) {
       await this.#client.publishAsync(`spBv1.0/STATE/${hostId}`, JSON.stringify({ online: false, timestamp: this.#now() }), { qos: 1, retain: true }).catch(() => {});
@@ -146,7 +147,7 @@ class MqttSource implements Source {
 
   health(): ComponentHealth {
     return {
-      ...this.#health,
+      ...this.#health.current,
       details: {
         device: this.#device.id,
         broker: this.#device.options.url,
@@ -202,7 +203,7 @@ class MqttSource implements Source {
   #lost(message: string): void {
     if (this.#closed) return;
     this.#connected = false;
-    this.#setHealth('down', this.#lastError ? `${message} (${this.#lastError})` : message);
+    this.#health.set('down', this.#lastError ? `${message} (${this.#lastError})` : message);
     if (this.#markedDisconnected) return;
     this.#markedDisconnected = true;
     const now = this.#now();
@@ -214,9 +215,4 @@ class MqttSource implements Source {
     this.#wake?.();
   }
 
-  #setHealth(state: ComponentHealth['state'], message?: string): void {
-    if (this.#health.state === 'stopped') return;
-    if (state === this.#health.state && message === this.#health.message) return;
-    this.#health = message ? { state, since: this.#now(), message } : { state, since: this.#now() };
-  }
 }

@@ -11,6 +11,7 @@ import { statusToQuality } from './status-quality.js';
 import { decodeValue } from './value-coding.js';
 import { runSubscriptionSession } from './subscription-session.js';
 import { writeTag } from './tag-write.js';
+import { SourceHealth } from '../source-health.js';
 
 /** What an OPC UA source connects to and where it keeps its certificates. */
 export interface OpcuaSourceOptions {
@@ -61,7 +62,7 @@ export class OpcuaSource implements Source, TagWriter {
   #cycle: Promise<void> | null = null;
   #closed = false;
   #wake: (() => void) | null = null;
-  #health: ComponentHealth;
+  readonly #health: SourceHealth;
   /** Source time of the previous notification per slot, to notice a server sampling faster than asked. */
   readonly #previous: Float64Array;
   readonly #onEvent: ((event: FabrikEvent) => void) | undefined;
@@ -86,7 +87,7 @@ export class OpcuaSource implements Source, TagWriter {
     this.#ledger = new DeliveryLedger(options.device.tags.length);
     this.#faults = new FaultCounter(options.logger);
     this.#previous = new Float64Array(options.device.tags.length).fill(Number.NEGATIVE_INFINITY);
-    this.#health = { state: 'starting', since: this.#now() };
+    this.#health = new SourceHealth(this.#now);
     this.#onEvent = options.onEvent;
     this.#assetPath = commonAsset(options.device.tags.map((t) => t.asset)) ?? options.assetPath ?? options.device.tags[0]?.asset.split('/')[0] ?? options.device.id;
   }
@@ -106,12 +107,12 @@ export class OpcuaSource implements Source, TagWriter {
     this.#wake?.();
     await this.#cycle;
     this.#collector.close();
-    this.#setHealth('stopped');
+    this.#health.set('stopped');
   }
 
   health(): ComponentHealth {
     return {
-      ...this.#health,
+      ...this.#health.current,
       details: {
         device: this.#device.id,
         endpoint: this.#device.options.endpoint,
@@ -143,7 +144,7 @@ export class OpcuaSource implements Source, TagWriter {
   /** Connects, subscribes and waits for loss, again and again, until closed. */
   async #run(): Promise<void> {
     const pki = await openClientPki(this.#pkiDir).catch((err: unknown) => {
-      this.#setHealth('down', `cannot open the OPC UA PKI folder ${this.#pkiDir}: ${(err as Error).message}`);
+      this.#health.set('down', `cannot open the OPC UA PKI folder ${this.#pkiDir}: ${(err as Error).message}`);
       return null;
     });
     if (!pki) {
@@ -172,7 +173,7 @@ export class OpcuaSource implements Source, TagWriter {
         if (this.#closed) break;
         this.#markGap(quality);
         const delay = Math.min(this.#device.options.maxReconnectDelay, 200 * 2 ** Math.min(attempt++, 10));
-        this.#setHealth('down', `${reason} (retrying in ${delay} ms)`);
+        this.#health.set('down', `${reason} (retrying in ${delay} ms)`);
         // Logged and reported when the cause changes, not on every retry of a long outage.
         if (reason !== lastReason) {
           this.#logger.warn({ device: this.#device.id, reason, delayMs: delay }, 'OPC UA connection lost or refused; reconnecting');
@@ -206,7 +207,7 @@ export class OpcuaSource implements Source, TagWriter {
             this.#sessions++;
             onUp();
             const bad = this.#badItems;
-            this.#setHealth(bad > 0 ? 'degraded' : 'up', bad > 0 ? `${bad} monitored item(s) refused by the server; see faults in details` : undefined);
+            this.#health.set(bad > 0 ? 'degraded' : 'up', bad > 0 ? `${bad} monitored item(s) refused by the server; see faults in details` : undefined);
             this.#logger.info({ device: this.#device.id, endpoint: this.#device.options.endpoint, items: this.#plan.tags.length }, 'OPC UA subscription running');
           },
         },
@@ -281,12 +282,6 @@ export class OpcuaSource implements Source, TagWriter {
 
   #emit(kind: string, severity: Severity, message: string, payload: Record<string, unknown>): void {
     this.#onEvent?.(createEvent({ kind, severity, assetPath: this.#assetPath, message, payload: { device: this.#device.id, endpoint: this.#device.options.endpoint, ...payload } }));
-  }
-
-  #setHealth(state: ComponentHealth['state'], message?: string): void {
-    if (this.#health.state === 'stopped') return;
-    if (state === this.#health.state && message === this.#health.message) return;
-    this.#health = message ? { state, since: this.#now(), message } : { state, since: this.#now() };
   }
 
   #sleep(ms: number): Promise<void> {

@@ -2,6 +2,7 @@ import { Quality, SampleBatchBuilder, type ComponentHealth, type SampleBatch, ty
 import type { DeviceConfig } from '../../config/index.js';
 import type { Plant } from '../../sim/index.js';
 import { SimSourceConfigError } from './errors.js';
+import { SourceHealth } from '../source-health.js';
 
 /** What a sim source reads and how. */
 export interface SimSourceOptions {
@@ -73,7 +74,7 @@ class SimSource implements Source {
   readonly #realtime: boolean;
   #closed = false;
   #wake: (() => void) | null = null;
-  #health: ComponentHealth;
+  readonly #health: SourceHealth;
   #batches = 0;
   #samples = 0;
 
@@ -84,7 +85,7 @@ class SimSource implements Source {
     this.#bindings = bindings;
     this.#now = now;
     this.#realtime = realtime;
-    this.#health = { state: 'starting', since: now() };
+    this.#health = new SourceHealth(now);
   }
 
   async *batches(): AsyncIterable<SampleBatch> {
@@ -111,19 +112,19 @@ class SimSource implements Source {
         if (batch.length > 0) yield batch;
       }
     } finally {
-      this.#setHealth('stopped');
+      this.#health.set('stopped');
     }
   }
 
   async close(): Promise<void> {
     this.#closed = true;
     this.#wake?.();
-    this.#setHealth('stopped');
+    this.#health.set('stopped');
   }
 
   health(): ComponentHealth {
     return {
-      ...this.#health,
+      ...this.#health.current,
       details: { device: this.#device.id, tags: this.#bindings.length, batches: this.#batches, samples: this.#samples, plantTime: this.#plant.time },
     };
   }
@@ -149,15 +150,9 @@ class SimSource implements Source {
     }
     this.#batches++;
     this.#samples += out.length;
-    if (bad > 0) this.#setHealth('degraded', `${bad} of ${out.length} samples have bad quality (simulated sensor faults)`);
-    else this.#setHealth('up');
+    if (bad > 0) this.#health.set('degraded', `${bad} of ${out.length} samples have bad quality (simulated sensor faults)`);
+    else this.#health.set('up');
     return out.build();
-  }
-
-  #setHealth(state: ComponentHealth['state'], message?: string): void {
-    if (this.#health.state === 'stopped') return;
-    if (state === this.#health.state && message === this.#health.message) return;
-    this.#health = message ? { state, since: this.#now(), message } : { state, since: this.#now() };
   }
 
   #sleep(ms: number): Promise<void> {
