@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request, createServer as createHttpsServer, type Server } from 'node:https';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -7,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSiteConfig } from '../src/config/index.js';
 import { seedSite, type SiteQueryResult } from '../src/fabric/index.js';
 import { startEdgeNode, type EdgeNode } from '../src/node/edge-node.js';
-import { createSiteCa, issueCertificate, tlsPaths, writeSecretFile, type CertKeyPair } from '../src/security/index.js';
+import { PeerClient } from '../src/fabric/peer-client.js';
+import { createSiteCa, issueCertificate, tlsAgent, tlsPaths, writeSecretFile, type CertKeyPair } from '../src/security/index.js';
 import { tempDir } from './secure-node-fixture.js';
 
 // A two-node site over HTTPS with mutual TLS required on every listener and
@@ -114,5 +116,22 @@ describe('a site over mutual TLS', () => {
     expect(ok.body.node).toBe('line1');
     await expect(get(`${urls[0]}/fabric/v1/catalogue`)).rejects.toThrow(/certificate required|alert|socket hang up|ECONNRESET/i);
     await expect(get(`${urls[0]}/fabric/v1/catalogue`, rogueLeaf)).rejects.toThrow(/unknown ca|alert|ECONNRESET|socket hang up/i);
+  });
+
+  it('says what to fix when a peer wants a client certificate this node lacks, or is not TLS at all', async () => {
+    const caOnly = tlsAgent({ ca: siteCa.certPem });
+    try {
+      await expect(new PeerClient(urls[0]!, () => undefined, caOnly).catalogue(5000)).rejects.toThrow(/requires a client certificate from the site CA/);
+    } finally {
+      caOnly.destroy();
+    }
+    const plain = createHttpServer((_req, res) => res.end('{}'));
+    await new Promise<void>((r) => plain.listen(0, '127.0.0.1', r));
+    try {
+      const url = `https://127.0.0.1:${(plain.address() as { port: number }).port}`;
+      await expect(new PeerClient(url, () => undefined).catalogue(5000)).rejects.toThrow(/does not speak TLS/);
+    } finally {
+      plain.close();
+    }
   });
 });
