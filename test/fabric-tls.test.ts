@@ -22,6 +22,7 @@ const nodes: EdgeNode[] = [];
 const urls: string[] = [];
 let siteCa: CertKeyPair;
 let nodeCert: CertKeyPair;
+let operatorCert: CertKeyPair;
 let rogueLeaf: CertKeyPair;
 let rogue: Server;
 let rogueUrl = '';
@@ -52,7 +53,8 @@ beforeAll(async () => {
   siteCa = await createSiteCa({ commonName: 'Test site CA' });
   const rogueCa = await createSiteCa({ commonName: 'Rogue CA' });
   rogueLeaf = await issueCertificate({ ca: rogueCa, commonName: 'rogue', names: ['127.0.0.1'] });
-  nodeCert = await issueCertificate({ ca: siteCa, commonName: 'tester', names: ['127.0.0.1'], usage: 'client' });
+  nodeCert = await issueCertificate({ ca: siteCa, commonName: 'line9', names: ['127.0.0.1'] });
+  operatorCert = await issueCertificate({ ca: siteCa, commonName: 'operator', usage: 'client' });
   rogue = createHttpsServer({ cert: rogueLeaf.certPem, key: rogueLeaf.keyPem }, (_req, res) => res.end('{}'));
   await new Promise<void>((r) => rogue.listen(0, '127.0.0.1', r));
   rogueUrl = `https://127.0.0.1:${(rogue.address() as { port: number }).port}`;
@@ -105,15 +107,18 @@ describe('a site over mutual TLS', () => {
     expect(status.state).toBe('down');
     expect(status.error).toMatch(/does not verify against the site CA/);
     // The same status through the API, which itself requires a client certificate.
-    const api = await get(`${urls[1]}/api/v1/fabric/peers`, nodeCert, nodes[1]!.adminToken.token);
+    const api = await get(`${urls[1]}/api/v1/fabric/peers`, operatorCert, nodes[1]!.adminToken.token);
     expect(api.status).toBe(200);
     expect(api.body.peers.find((p: { url: string }) => p.url === rogueUrl).error).toMatch(/site CA/);
   });
 
-  it('lets a peer with a site certificate into /fabric/v1 without a token, and refuses one without a certificate or with a rogue one', async () => {
+  it('lets a peer with a node certificate from the site CA into /fabric/v1 without a token, and refuses one without a certificate or with a rogue one', async () => {
     const ok = await get(`${urls[0]}/fabric/v1/catalogue`, nodeCert);
     expect(ok.status).toBe(200);
     expect(ok.body.node).toBe('line1');
+    // A client-only certificate (a person's, a tool's) gets through the handshake but is no node: it needs a token.
+    expect((await get(`${urls[0]}/fabric/v1/catalogue`, operatorCert)).status).toBe(401);
+    expect((await get(`${urls[0]}/fabric/v1/catalogue`, operatorCert, nodes[0]!.adminToken.token)).status).toBe(200);
     await expect(get(`${urls[0]}/fabric/v1/catalogue`)).rejects.toThrow(/certificate required|alert|socket hang up|ECONNRESET/i);
     await expect(get(`${urls[0]}/fabric/v1/catalogue`, rogueLeaf)).rejects.toThrow(/unknown ca|alert|ECONNRESET|socket hang up/i);
   });

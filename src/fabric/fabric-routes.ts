@@ -16,21 +16,26 @@ function fail(c: Context, status: 400 | 401 | 413 | 500 | 503, code: string, mes
   return c.json({ error: { code, message } }, status);
 }
 
+/** serverAuth: node certificates carry it (they serve and dial); a person's or tool's client-only certificate does not. */
+const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
+
 /**
- * True when the request came over TLS with a client certificate the listener
- * verified against the site CA (security.clientAuth optional or require): only
- * nodes of the site hold one, so it identifies a peer like the site token does.
+ * True when the request came over TLS with a node certificate the listener
+ * verified against the site CA (security.clientAuth optional or require):
+ * only the nodes of the site hold one, so it identifies a peer like the site
+ * token does. A client-only certificate (an operator's laptop, a BI tool)
+ * still needs a token here.
  */
 export function verifiedPeerCertificate(c: Context): boolean {
   const socket = (c.env as { incoming?: { socket?: Partial<TLSSocket> } } | undefined)?.incoming?.socket;
   if (!socket || socket.encrypted !== true || socket.authorized !== true) return false;
   const cert = socket.getPeerCertificate?.();
-  return Boolean(cert && Object.keys(cert).length > 0);
+  return Boolean(cert?.ext_key_usage?.includes(SERVER_AUTH));
 }
 
 /**
  * Node-to-node routes, mounted at /fabric/v1: the catalogue and partial
- * queries. They accept a client certificate from the site CA (mutual TLS),
+ * queries. They accept a node certificate from the site CA (mutual TLS),
  * the site token or any API token; partial SQL runs through the same
  * read-only guard as every user query.
  */
