@@ -126,7 +126,7 @@ describe('a site over mutual TLS', () => {
   it('says what to fix when a peer wants a client certificate this node lacks, or is not TLS at all', async () => {
     const caOnly = tlsAgent({ ca: siteCa.certPem });
     try {
-      await expect(new PeerClient(urls[0]!, () => undefined, caOnly).catalogue(5000)).rejects.toThrow(/requires a client certificate from the site CA/);
+      await expect(new PeerClient(urls[0]!, () => undefined, { agent: caOnly }).catalogue(5000)).rejects.toThrow(/requires a client certificate from the site CA/);
     } finally {
       caOnly.destroy();
     }
@@ -137,6 +137,17 @@ describe('a site over mutual TLS', () => {
       await expect(new PeerClient(url, () => undefined).catalogue(5000)).rejects.toThrow(/does not speak TLS/);
     } finally {
       plain.close();
+    }
+  });
+
+  it('checks a peer dialled by address against the name it was found under (DNS peers)', async () => {
+    const agent = tlsAgent({ cert: nodeCert.certPem, key: nodeCert.keyPem, ca: siteCa.certPem, source: 'test' });
+    try {
+      // The nodes' certificates name localhost and 127.0.0.1, not the service name asked for.
+      expect((await new PeerClient(urls[0]!, () => undefined, { agent, servername: 'localhost' }).catalogue(5000)).node).toBe('line1');
+      await expect(new PeerClient(urls[0]!, () => undefined, { agent, servername: 'fabrik-edge.plant.svc' }).catalogue(5000)).rejects.toThrow(/does not name that host/);
+    } finally {
+      agent.destroy();
     }
   });
 });

@@ -41,12 +41,13 @@ export type PartialAnswer = z.infer<typeof partialSchema>;
 export class PeerClient {
   readonly url: string;
   readonly #token: () => string | undefined;
-  readonly #tlsAgent: Agent | undefined;
+  readonly #tls: { agent?: Agent; servername?: string };
 
-  constructor(url: string, token: () => string | undefined, tlsAgent?: Agent) {
+  /** `tls.servername`: the name the peer's certificate must carry when it is dialled by address (peers found through DNS). */
+  constructor(url: string, token: () => string | undefined, tls: { agent?: Agent; servername?: string } = {}) {
     this.url = url.replace(/\/+$/, '');
     this.#token = token;
-    this.#tlsAgent = tlsAgent;
+    this.#tls = tls;
   }
 
   catalogue(timeoutMs: number, signal?: AbortSignal): Promise<Catalogue> {
@@ -73,7 +74,7 @@ export class PeerClient {
         headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
         ...(body ? { body: JSON.stringify(body) } : {}),
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-        ...(this.#tlsAgent ? { tlsAgent: this.#tlsAgent } : {}),
+        tls: this.#tls,
         maxBytes: MAX_ANSWER_BYTES,
       });
     } catch (cause) {

@@ -133,7 +133,10 @@ export class PeerDirectory {
     const key = normalize(url);
     if (this.#peers.has(key)) return;
     const token = (): string | undefined => this.#peerTokens.get(key) ?? this.#siteToken;
-    this.#peers.set(key, { client: new PeerClient(url, token, this.#tlsAgent), node: undefined, instance: undefined, state: 'unknown', catalogue: undefined, lastSeen: undefined, error: undefined, latencyMs: undefined });
+    // Peers found through DNS are dialled by address; their certificates carry the service name, which is what is checked.
+    const peers = this.#config.peers;
+    const servername = Array.isArray(peers) ? undefined : peers.dns;
+    this.#peers.set(key, { client: new PeerClient(url, token, { ...(this.#tlsAgent ? { agent: this.#tlsAgent } : {}), ...(servername ? { servername } : {}) }), node: undefined, instance: undefined, state: 'unknown', catalogue: undefined, lastSeen: undefined, error: undefined, latencyMs: undefined });
   }
 
   async #resolve(): Promise<void> {

@@ -15,13 +15,13 @@ const plainAgent = new HttpAgent({ keepAlive: true, maxSockets: 16 });
  * given agent (the site CA and this node's certificate), which `fetch` cannot
  * take. Rejects with the socket's own error (TLS codes intact) or `signal.reason`.
  */
-export function peerRequest(url: URL, opts: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal; tlsAgent?: HttpsAgent; maxBytes: number }): Promise<PeerResponse> {
+export function peerRequest(url: URL, opts: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal; tls?: { agent?: HttpsAgent; servername?: string }; maxBytes: number }): Promise<PeerResponse> {
   return new Promise((resolve, reject) => {
     if (opts.signal.aborted) return reject(opts.signal.reason);
     const https = url.protocol === 'https:';
     const options = { method: opts.method, headers: { ...opts.headers, ...(opts.body !== undefined ? { 'content-length': String(Buffer.byteLength(opts.body)) } : {}) } };
     const req = https
-      ? httpsRequest(url, { ...options, ...(opts.tlsAgent ? { agent: opts.tlsAgent } : {}) })
+      ? httpsRequest(url, { ...options, ...(opts.tls?.agent ? { agent: opts.tls.agent } : {}), ...(opts.tls?.servername ? { servername: opts.tls.servername } : {}) })
       : httpRequest(url, { ...options, agent: plainAgent });
     const abort = (): void => void req.destroy(opts.signal.reason instanceof Error ? opts.signal.reason : new Error('aborted'));
     opts.signal.addEventListener('abort', abort, { once: true });

@@ -35,7 +35,7 @@ export function tlsFailureReason(err: unknown, what: string): string | undefined
   if (UNTRUSTED.has(code)) return `the certificate of ${what} does not verify against the site CA (${code}); give it a certificate from the site CA ("fabrik cert issue") or trust its CA with --tls-ca`;
   if (code === 'CERT_HAS_EXPIRED') return `the certificate of ${what} has expired; issue a new one ("fabrik cert issue")`;
   if (code === 'CERT_NOT_YET_VALID') return `the certificate of ${what} is not valid yet; check the clocks`;
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `the certificate of ${what} does not name that host (${message}); issue it with the name or address peers dial`;
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `the certificate of ${what} does not name that host (${message}); issue it with the name or address peers dial (for peers found through DNS: that DNS name)`;
   if (/certificate required|alert number 116|ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED/i.test(`${code} ${message}`)) {
     return `${what} requires a client certificate from the site CA (mutual TLS) and this node presented none; put the node certificate in <data-dir>/pki (fabrik init / fabrik cert issue)`;
   }
