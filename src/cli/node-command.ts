@@ -1,11 +1,10 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
-import { existsSync } from 'node:fs';
 import { loadSiteConfig, parseSiteConfig, type SiteConfig } from '../config/index.js';
 import { loadStartupConfig } from '../rollout/index.js';
 import { tlsPaths } from '../security/index.js';
-import { issueDemoNodeCertificate, openDemoCa } from '../node/demo-pki.js';
+import { ensureDemoNodeCertificate, openDemoCa } from '../node/demo-pki.js';
 import { createLogger } from '../node/logger.js';
 import type { EdgeNode, EdgeNodeOptions } from '../node/edge-node.js';
 import { createPlant, demoSiteConfig } from '../sim/index.js';
@@ -65,7 +64,7 @@ export function demoCommand(): Command {
       const perLine = opts.lines > 1 && !opts.singleNode;
       if (opts.tls) {
         // One node: its certificate in the data dir. One node per line: each gets one from the same demo CA at start, and they talk HTTPS to each other.
-        if (!perLine) await ensureDemoCertificate(dataDir, opts.host);
+        if (!perLine) await ensureDemoNodeCertificate(dataDir, opts.host);
         config.security.tls = 'required';
       }
       const { portOrFree, startDemoPeers } = await import('../sim/protocols.js');
@@ -158,13 +157,6 @@ export function nodeCommand(): Command {
       ...(opts.watchConfig ? { watchConfig: { file: resolve(opts.config), intervalMs: opts.watchInterval } } : {}),
     });
   });
-}
-
-/** A demo CA and node certificate in the data dir, made once, so `fabrik demo --tls` needs no setup. */
-async function ensureDemoCertificate(dataDir: string, host: string): Promise<void> {
-  const p = tlsPaths(dataDir);
-  if (existsSync(p.cert) && existsSync(p.key)) return;
-  await issueDemoNodeCertificate(await openDemoCa(dataDir), dataDir, 'fabrik-demo', host);
 }
 
 async function runNode(config: SiteConfig, opts: RunOpts, what: string, extra: Partial<EdgeNodeOptions> = {}, afterStart?: (node: EdgeNode) => Promise<string[]>, peers?: { close(): Promise<void> }): Promise<void> {

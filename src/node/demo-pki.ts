@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { createSiteCa, issueCertificate, tlsPaths, writeSecretFile, type CertKeyPair } from '../security/index.js';
+import { checkCertificate, createSiteCa, issueCertificate, tlsPaths, writeSecretFile, type CertKeyPair } from '../security/index.js';
 
 /** Where the demo keeps its CA key (the certificate is `<data-dir>/pki/ca.crt`, which clients trust). */
 function demoCaKeyPath(dataDir: string): string {
@@ -40,4 +40,22 @@ export async function issueDemoNodeCertificate(ca: CertKeyPair, dataDir: string,
   await writeFile(p.caCert, ca.certPem, { mode: 0o644 });
   await writeFile(p.cert, leaf.certPem, { mode: 0o644 });
   await writeSecretFile(p.key, leaf.keyPem);
+}
+
+/**
+ * The single-node demo's certificate: kept while it still fits the demo CA
+ * (a data dir from an older demo may hold one from a CA since replaced), else issued anew.
+ */
+export async function ensureDemoNodeCertificate(dataDir: string, host: string): Promise<void> {
+  const p = tlsPaths(dataDir);
+  const ca = await openDemoCa(dataDir);
+  if (existsSync(p.cert) && existsSync(p.key)) {
+    try {
+      checkCertificate({ certPem: await readFile(p.cert, 'utf8'), keyPem: await readFile(p.key, 'utf8') }, ca.certPem);
+      return;
+    } catch {
+      // stale or broken: issue a new one below
+    }
+  }
+  await issueDemoNodeCertificate(ca, dataDir, 'fabrik-demo', host);
 }
