@@ -126,7 +126,7 @@ describe('a site over mutual TLS', () => {
   it('says what to fix when a peer wants a client certificate this node lacks, or is not TLS at all', async () => {
     const caOnly = tlsAgent({ ca: siteCa.certPem });
     try {
-      await expect(new PeerClient(urls[0]!, () => undefined, { agent: caOnly }).catalogue(5000)).rejects.toThrow(/requires a client certificate from the site CA/);
+      await expect(new PeerClient(urls[0]!, () => undefined, { agent: caOnly }).catalogue(5000)).rejects.toMatchObject({ code: 'FABRIC_PEER_TLS', message: expect.stringMatching(/requires a client certificate from the site CA/) });
     } finally {
       caOnly.destroy();
     }

@@ -78,8 +78,9 @@ export class PeerClient {
         maxBytes: MAX_ANSWER_BYTES,
       });
     } catch (cause) {
-      const why = timeout.aborted ? `no answer within ${timeoutMs} ms` : (tlsFailureReason(cause, this.url) ?? errorMessage(cause));
-      throw new FabricError('FABRIC_PEER_FAILED', why, { cause });
+      if (timeout.aborted) throw new FabricError('FABRIC_PEER_FAILED', `no answer within ${timeoutMs} ms`, { cause });
+      const tls = tlsFailureReason(cause, this.url);
+      throw tls ? new FabricError('FABRIC_PEER_TLS', tls, { cause }) : new FabricError('FABRIC_PEER_FAILED', errorMessage(cause), { cause });
     }
     const text = res.text;
     if (res.status < 200 || res.status >= 300) {
