@@ -151,7 +151,7 @@ describe('office users through OIDC', () => {
 });
 
 describe('the demo with TLS on', () => {
-  it('fabrik demo --tls serves HTTPS with a demo CA it creates in the data dir', async () => {
+  it('fabrik demo --tls serves HTTPS with a demo CA it creates in the data dir, one node per line querying each other over HTTPS', async () => {
     const dir = tempDir('fabrik-demo-tls-');
     const demo = await startCli(['demo', '--tls', '--data-dir', dir, '--http-port', '0'], { env: { FABRIK_LOG_LEVEL: 'warn' } });
     try {
@@ -159,6 +159,16 @@ describe('the demo with TLS on', () => {
       const ca = readFileSync(join(dir, 'pki', 'ca.crt'), 'utf8');
       expect((await httpsJson(`${demo.url}/readyz`, { ca })).status).toBe(200);
       expect(demo.output()).toContain('FABRIK_CA');
+      // One node per line, talking HTTPS to each other: a site query on line1 covers line2.
+      expect(demo.output()).toMatch(/node line2\s+https:/);
+      const token = readFileSync(join(dir, 'line1', 'secrets', 'admin.token'), 'utf8').trim();
+      let nodes: { node: string; state: string }[] = [];
+      for (let i = 0; i < 100 && nodes.filter((n) => n.state === 'answered').length < 2; i++) {
+        if (i > 0) await new Promise((r) => setTimeout(r, 200));
+        const res = await httpsJson(`${demo.url}/api/v1/query`, { ca, token, method: 'POST', body: { sql: 'SELECT count(*) FROM samples', scope: 'site' } });
+        nodes = (res.body as { nodes?: { node: string; state: string }[] }).nodes ?? [];
+      }
+      expect(nodes.filter((n) => n.state === 'answered').map((n) => n.node).sort()).toEqual(['line1', 'line2']);
     } finally {
       demo.child.kill('SIGTERM');
       await demo.exited;

@@ -47,10 +47,12 @@ function serveCommand(): Command {
     .addOption(new Option('--signing-key <file>', 'Ed25519 key (from "fabrik config keygen") to sign desired site configs with').env('FABRIK_HUB_SIGNING_KEY'))
     .addOption(new Option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM)').env('FABRIK_HUB_TLS_CERT'))
     .addOption(new Option('--tls-key <file>', 'and its private key (PEM)').env('FABRIK_HUB_TLS_KEY'))
+    .addOption(new Option('--tls-client-ca <file>', 'mutual TLS: let in only clients showing a certificate from this CA (the site CA; sites show their node certificate)').env('FABRIK_HUB_TLS_CLIENT_CA'))
     .addOption(logLevelOption())
-    .action(async (opts: { httpPort: string; host: string; databaseUrl?: string; dataDir: string; adminToken?: string; signingKey?: string; tlsCert?: string; tlsKey?: string; logLevel: string }) => {
+    .action(async (opts: { httpPort: string; host: string; databaseUrl?: string; dataDir: string; adminToken?: string; signingKey?: string; tlsCert?: string; tlsKey?: string; tlsClientCa?: string; logLevel: string }) => {
       const logger = createLogger({ level: opts.logLevel });
       if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) throw new Error('give both --tls-cert and --tls-key, or neither');
+      if (opts.tlsClientCa && !opts.tlsCert) throw new Error('--tls-client-ca needs --tls-cert and --tls-key: client certificates are checked over HTTPS only');
       const { startHub } = await import('../hub/index.js');
       const dataDir = resolve(opts.dataDir);
       const hub = await startHub({
@@ -58,7 +60,9 @@ function serveCommand(): Command {
         ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
         ...(opts.adminToken ? { adminToken: opts.adminToken } : {}),
         ...(opts.signingKey ? { signingKeyFile: resolve(opts.signingKey) } : {}),
-        ...(opts.tlsCert && opts.tlsKey ? { tls: { cert: await readFile(opts.tlsCert, 'utf8'), key: await readFile(opts.tlsKey, 'utf8') } } : {}),
+        ...(opts.tlsCert && opts.tlsKey
+          ? { tls: { cert: await readFile(opts.tlsCert, 'utf8'), key: await readFile(opts.tlsKey, 'utf8'), ...(opts.tlsClientCa ? { ca: await readFile(opts.tlsClientCa, 'utf8'), clientAuth: 'require' as const } : {}) } }
+          : {}),
       });
       const out = process.stdout;
       out.write(`\nFabrik hub is running\n  API        ${hub.url}/api/v1\n  database   ${hub.db.description}\n`);

@@ -1,12 +1,10 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
-import { existsSync } from 'node:fs';
 import { loadSiteConfig, parseSiteConfig, type SiteConfig } from '../config/index.js';
 import { loadStartupConfig } from '../rollout/index.js';
-import { createSiteCa, issueCertificate, tlsPaths, writeSecretFile } from '../security/index.js';
-import { writeFile, mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { tlsPaths } from '../security/index.js';
+import { ensureDemoNodeCertificate, openDemoCa } from '../node/demo-pki.js';
 import { createLogger } from '../node/logger.js';
 import type { EdgeNode, EdgeNodeOptions } from '../node/edge-node.js';
 import { createPlant, demoSiteConfig } from '../sim/index.js';
@@ -47,7 +45,7 @@ export function demoCommand(): Command {
     .addOption(new Option('--single-node', 'run every line on one edge node instead of one node per line').env('FABRIK_DEMO_SINGLE_NODE'))
     .addOption(new Option('--pg-port <port>', 'PostgreSQL wire port of the first node (default 5433, or a free one when taken)').env('FABRIK_PG_PORT').argParser(parsePort))
     .addOption(webRootOption())
-    .addOption(new Option('--tls', 'serve HTTPS/WSS: creates a demo CA and certificate in the data dir on first use (runs a single node)').env('FABRIK_DEMO_TLS'))
+    .addOption(new Option('--tls', 'serve HTTPS/WSS: creates a demo CA and certificate in the data dir on first use (one per line; the nodes talk HTTPS with mutual TLS)').env('FABRIK_DEMO_TLS'))
     .addOption(new Option('--no-protocols', 'feed every machine in-process instead of over Modbus TCP and Sparkplug B').env('FABRIK_DEMO_IN_PROCESS'))
     .addOption(new Option('--mqtt-port <port>', 'port of the embedded MQTT broker (default 1883, or a free one when taken)').env('FABRIK_MQTT_PORT').argParser(parsePort))
     .addOption(new Option('--modbus-port <port>', 'port of the simulated Modbus TCP server (default: a free one)').env('FABRIK_MODBUS_PORT').argParser(parsePort))
@@ -63,10 +61,10 @@ export function demoCommand(): Command {
       let config = opcua
         ? parseSiteConfig(demoSiteConfig({ lines: opts.lines, cncOpcua: opcua.device }))
         : opts.lines === 1 ? loadSiteConfig(DEMO_CONFIG) : parseSiteConfig(demoSiteConfig({ lines: opts.lines }));
-      // Node-to-node calls of a TLS demo would need the demo CA in every peer's trust store: TLS runs one node.
-      const perLine = opts.lines > 1 && !opts.singleNode && !opts.tls;
+      const perLine = opts.lines > 1 && !opts.singleNode;
       if (opts.tls) {
-        await ensureDemoCertificate(dataDir, opts.host);
+        // One node: its certificate in the data dir. One node per line: each gets one from the same demo CA at start, and they talk HTTPS to each other.
+        if (!perLine) await ensureDemoNodeCertificate(dataDir, opts.host);
         config.security.tls = 'required';
       }
       const { portOrFree, startDemoPeers } = await import('../sim/protocols.js');
@@ -104,6 +102,7 @@ export function demoCommand(): Command {
       const nodes = await startFabricDemo({
         lines: opts.lines, dataDir, host: opts.host, httpPort: Number(opts.httpPort), pgPort, logger, base: config, seed: opts.seed ?? 42,
         ...(plant ? { plant } : {}),
+        ...(opts.tls ? { ca: await openDemoCa(dataDir) } : {}),
         ...(mqttPort !== undefined ? { mqttPort: Number(mqttPort) } : {}),
         ...(opts.webRoot ? { webRoot: resolve(opts.webRoot) } : {}),
       });
@@ -120,6 +119,7 @@ export function demoCommand(): Command {
         ...peerLines(first),
         ...opcuaLines,
         ...hubLines,
+        ...(opts.tls ? [`  TLS              demo CA ${tlsPaths(dataDir).caCert}; the nodes talk HTTPS with mutual TLS (clients: FABRIK_CA=<that file>)`] : []),
         `  try              npx fabrik query --data-dir ${join(opts.dataDir, 'line1')} --url ${first.url} --scope site "select split_part(tag, '.', 1) as area, count(*) from samples group by 1"`,
         'Stop with Ctrl-C (SIGTERM drains and flushes first).',
         '',
@@ -157,18 +157,6 @@ export function nodeCommand(): Command {
       ...(opts.watchConfig ? { watchConfig: { file: resolve(opts.config), intervalMs: opts.watchInterval } } : {}),
     });
   });
-}
-
-/** A demo CA and node certificate in the data dir, made once, so `fabrik demo --tls` needs no setup. */
-async function ensureDemoCertificate(dataDir: string, host: string): Promise<void> {
-  const p = tlsPaths(dataDir);
-  if (existsSync(p.cert) && existsSync(p.key)) return;
-  const ca = await createSiteCa({ commonName: 'Fabrik demo CA' });
-  const leaf = await issueCertificate({ ca, commonName: 'fabrik-demo', names: ['localhost', '127.0.0.1', '::1', ...(host === '0.0.0.0' || host === '::' ? [] : [host])] });
-  await mkdir(dirname(p.cert), { recursive: true });
-  await writeFile(p.caCert, ca.certPem, { mode: 0o644 });
-  await writeFile(p.cert, leaf.certPem, { mode: 0o644 });
-  await writeSecretFile(p.key, leaf.keyPem);
 }
 
 async function runNode(config: SiteConfig, opts: RunOpts, what: string, extra: Partial<EdgeNodeOptions> = {}, afterStart?: (node: EdgeNode) => Promise<string[]>, peers?: { close(): Promise<void> }): Promise<void> {

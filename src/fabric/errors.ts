@@ -16,6 +16,8 @@ export type FabricErrorCode =
   | 'FABRIC_PEER_MALFORMED'
   /** A peer could not be reached or refused the request. */
   | 'FABRIC_PEER_FAILED'
+  /** The TLS handshake with a peer failed: its certificate does not verify, or it wants a client certificate this node lacks. */
+  | 'FABRIC_PEER_TLS'
   /** The fabric section of the site config or a token file is unusable. */
   | 'FABRIC_CONFIG'
   /** The PostgreSQL wire endpoint could not listen. */

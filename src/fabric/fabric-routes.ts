@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import type { TLSSocket } from 'node:tls';
 import { z } from 'zod';
 import { USER_QUERY_ERRORS, errorMessage } from './errors.js';
 import type { Fabric } from './fabric.js';
@@ -15,18 +16,36 @@ function fail(c: Context, status: 400 | 401 | 413 | 500 | 503, code: string, mes
   return c.json({ error: { code, message } }, status);
 }
 
+/** serverAuth: node certificates carry it (they serve and dial); a person's or tool's client-only certificate does not. */
+const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
+
+/**
+ * True when the request came over TLS with a node certificate the listener
+ * verified against the site CA (security.clientAuth optional or require):
+ * only the nodes of the site hold one, so it identifies a peer like the site
+ * token does. A client-only certificate (an operator's laptop, a BI tool)
+ * still needs a token here.
+ */
+export function verifiedPeerCertificate(c: Context): boolean {
+  const socket = (c.env as { incoming?: { socket?: Partial<TLSSocket> } } | undefined)?.incoming?.socket;
+  if (!socket || socket.encrypted !== true || socket.authorized !== true) return false;
+  const cert = socket.getPeerCertificate?.();
+  return Boolean(cert?.ext_key_usage?.includes(SERVER_AUTH));
+}
+
 /**
  * Node-to-node routes, mounted at /fabric/v1: the catalogue and partial
- * queries. They accept the site token or any API token; partial SQL runs
- * through the same read-only guard as every user query.
+ * queries. They accept a node certificate from the site CA (mutual TLS),
+ * the site token or any API token; partial SQL runs through the same
+ * read-only guard as every user query.
  */
 export function peerRoutes(fabric: Fabric): Hono {
   const app = new Hono();
   app.use('*', async (c, next) => {
-    const caller = checkToken(presentedToken(c.req.header('authorization')), fabric.tokens, fabric.siteToken);
+    const caller = verifiedPeerCertificate(c) ? { kind: 'peer' as const } : checkToken(presentedToken(c.req.header('authorization')), fabric.tokens, fabric.siteToken);
     if (!caller) {
       c.header('WWW-Authenticate', 'Bearer');
-      return fail(c, 401, 'AUTH_INVALID', 'fabric routes need the site token or an API token: "Authorization: Bearer <token>"');
+      return fail(c, 401, 'AUTH_INVALID', 'fabric routes need a client certificate from the site CA, the site token or an API token: "Authorization: Bearer <token>"');
     }
     await next();
   });

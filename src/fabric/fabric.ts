@@ -10,6 +10,7 @@ import { LocalSql, type FabricStore, type LatestRow } from './local-sql.js';
 import { MergeEngine } from './merge-engine.js';
 import { PeerDirectory } from './peer-directory.js';
 import type { TlsOptions } from 'node:tls';
+import type { TlsMaterial } from '../security/index.js';
 import { startPgServer, type PgServer } from './pg/pg-server.js';
 import { SiteQuery, type SiteQueryResult } from './site-query.js';
 import { SqlAst } from './sql-ast.js';
@@ -42,6 +43,8 @@ export interface FabricOptions {
   pgHost?: string;
   /** Server TLS options of the PostgreSQL endpoint (from the node's certificate); null/undefined: plain text. */
   pgTls?: TlsOptions | null;
+  /** The node's certificate: https:// peers are verified against its site CA and shown the certificate (mutual TLS). */
+  tls?: TlsMaterial | null;
 }
 
 /**
@@ -73,7 +76,7 @@ export class Fabric {
     this.#ast = ast;
     this.#merge = merge;
     this.local = new LocalSql({ store: opts.store, ast, latest: opts.latest, sources: opts.config.sources, dataDir: opts.dataDir });
-    this.#peers = new PeerDirectory({ config: opts.config, instance: this.instance, dataDir: opts.dataDir, ...(opts.logger ? { logger: opts.logger } : {}) });
+    this.#peers = new PeerDirectory({ config: opts.config, instance: this.instance, dataDir: opts.dataDir, tls: opts.tls ?? null, ...(opts.logger ? { logger: opts.logger } : {}) });
     this.catalogue = new LocalCatalogue(this.local, { node: this.node, instance: this.instance, siteId: opts.siteId, version: opts.version ?? '0.1.0', pgPort: () => this.#pg?.port ?? null });
     this.#site = new SiteQuery({ ast, local: this.local, merge, peers: this.#peers, node: this.node, peerTimeoutMs: opts.config.peerTimeout });
   }

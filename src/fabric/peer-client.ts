@@ -1,5 +1,11 @@
+import type { Agent } from 'node:https';
 import { z } from 'zod';
+import { tlsFailureReason } from '../security/index.js';
 import { FabricError, errorMessage } from './errors.js';
+import { peerRequest, type PeerResponse } from './peer-request.js';
+
+/** A peer's answer may not exceed this (a partial query's rows are capped well below it). */
+const MAX_ANSWER_BYTES = 256 * 1024 * 1024;
 
 export const catalogueSchema = z.object({
   node: z.string().min(1),
@@ -27,14 +33,21 @@ const partialSchema = z.object({
 /** One node's answer to a partial query. */
 export type PartialAnswer = z.infer<typeof partialSchema>;
 
-/** Talks to another node's /fabric/v1 routes with the site (or per-peer) token. */
+/**
+ * Talks to another node's /fabric/v1 routes with the site (or per-peer) token;
+ * an https:// peer through `tlsAgent` (the site CA, and this node's certificate
+ * for peers that require mutual TLS).
+ */
 export class PeerClient {
   readonly url: string;
   readonly #token: () => string | undefined;
+  readonly #tls: { agent?: Agent; servername?: string };
 
-  constructor(url: string, token: () => string | undefined) {
+  /** `tls.servername`: the name the peer's certificate must carry when it is dialled by address (peers found through DNS). */
+  constructor(url: string, token: () => string | undefined, tls: { agent?: Agent; servername?: string } = {}) {
     this.url = url.replace(/\/+$/, '');
     this.#token = token;
+    this.#tls = tls;
   }
 
   catalogue(timeoutMs: number, signal?: AbortSignal): Promise<Catalogue> {
@@ -54,25 +67,23 @@ export class PeerClient {
   async #call<T>(method: string, route: string, body: unknown, timeoutMs: number, signal: AbortSignal | undefined, parse: (v: unknown) => T): Promise<T> {
     const timeout = AbortSignal.timeout(Math.max(1, Math.floor(timeoutMs)));
     const token = this.#token();
-    let res: Response;
+    let res: PeerResponse;
     try {
-      res = await fetch(`${this.url}${route}`, {
+      res = await peerRequest(new URL(`${this.url}${route}`), {
         method,
         headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
         ...(body ? { body: JSON.stringify(body) } : {}),
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        tls: this.#tls,
+        maxBytes: MAX_ANSWER_BYTES,
       });
     } catch (cause) {
-      const why = timeout.aborted ? `no answer within ${timeoutMs} ms` : errorMessage((cause as { cause?: unknown }).cause ?? cause);
-      throw new FabricError('FABRIC_PEER_FAILED', why, { cause });
+      if (timeout.aborted) throw new FabricError('FABRIC_PEER_FAILED', `no answer within ${timeoutMs} ms`, { cause });
+      const tls = tlsFailureReason(cause, this.url);
+      throw tls ? new FabricError('FABRIC_PEER_TLS', tls, { cause }) : new FabricError('FABRIC_PEER_FAILED', errorMessage(cause), { cause });
     }
-    let text: string;
-    try {
-      text = await res.text();
-    } catch (cause) {
-      throw new FabricError('FABRIC_PEER_FAILED', timeout.aborted ? `no complete answer within ${timeoutMs} ms` : `answer cut off: ${errorMessage(cause)}`, { cause });
-    }
-    if (!res.ok) {
+    const text = res.text;
+    if (res.status < 200 || res.status >= 300) {
       let msg = text.slice(0, 300);
       try {
         msg = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? msg;

@@ -1,7 +1,9 @@
 import { promises as dns } from 'node:dns';
 import fs from 'node:fs';
+import type { Agent } from 'node:https';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { tlsAgent, type TlsMaterial } from '../security/index.js';
 import { FabricError, errorMessage } from './errors.js';
 import type { FabricConfig } from './fabric-config.js';
 import { PeerClient, type Catalogue } from './peer-client.js';
@@ -36,9 +38,12 @@ export class PeerDirectory {
   readonly #peerTokens = new Map<string, string>();
   readonly #peers = new Map<string, Peer>();
   readonly #timers: NodeJS.Timeout[] = [];
+  readonly #tlsAgent: Agent | undefined;
 
-  constructor(opts: { config: FabricConfig; instance: string; dataDir: string; logger?: Logger }) {
+  /** `tls`: this node's certificate; https:// peers are checked against its CA and shown its certificate (mutual TLS). */
+  constructor(opts: { config: FabricConfig; instance: string; dataDir: string; logger?: Logger; tls?: TlsMaterial | null }) {
     this.#config = opts.config;
+    this.#tlsAgent = opts.tls ? tlsAgent(opts.tls) : undefined;
     this.#instance = opts.instance;
     this.#logger = opts.logger;
     this.#siteToken = siteToken(opts.config, opts.dataDir);
@@ -89,6 +94,7 @@ export class PeerDirectory {
     this.#stopped = true;
     clearTimeout(this.#refreshTimer);
     for (const t of this.#timers) clearInterval(t);
+    this.#tlsAgent?.destroy();
   }
 
   all(): Peer[] {
@@ -127,7 +133,10 @@ export class PeerDirectory {
     const key = normalize(url);
     if (this.#peers.has(key)) return;
     const token = (): string | undefined => this.#peerTokens.get(key) ?? this.#siteToken;
-    this.#peers.set(key, { client: new PeerClient(url, token), node: undefined, instance: undefined, state: 'unknown', catalogue: undefined, lastSeen: undefined, error: undefined, latencyMs: undefined });
+    // Peers found through DNS are dialled by address; their certificates carry the service name, which is what is checked.
+    const peers = this.#config.peers;
+    const servername = Array.isArray(peers) ? undefined : peers.dns;
+    this.#peers.set(key, { client: new PeerClient(url, token, { ...(this.#tlsAgent ? { agent: this.#tlsAgent } : {}), ...(servername ? { servername } : {}) }), node: undefined, instance: undefined, state: 'unknown', catalogue: undefined, lastSeen: undefined, error: undefined, latencyMs: undefined });
   }
 
   async #resolve(): Promise<void> {

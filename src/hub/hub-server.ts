@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Logger } from 'pino';
-import { serverTlsOptions, type TlsMaterial } from '../security/index.js';
+import { serverTlsOptions, type ClientAuth, type TlsMaterial } from '../security/index.js';
 import { HubError, HubErrorCode } from './errors.js';
 import { ensureHubAdminToken } from './hub-auth.js';
 import { createHubApp } from './hub-app.js';
@@ -24,8 +24,8 @@ export interface HubOptions {
   adminToken?: string;
   /** Ed25519 private key file to sign plain desired configs with. */
   signingKeyFile?: string;
-  /** Certificate and key to serve HTTPS with. */
-  tls?: { cert: string; key: string };
+  /** Certificate and key to serve HTTPS with; with `ca` and `clientAuth: require`, only sites showing a certificate from that CA get in (mutual TLS). */
+  tls?: { cert: string; key: string; ca?: string; clientAuth?: ClientAuth };
   logger: Logger;
 }
 
@@ -51,10 +51,10 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const signingKeyPem = opts.signingKeyFile ? await readFile(opts.signingKeyFile, 'utf8') : undefined;
   const app = createHubApp({ db, ...(signingKeyPem ? { signingKeyPem } : {}), logger: opts.logger });
   const host = opts.host ?? '127.0.0.1';
-  const material: TlsMaterial | null = opts.tls ? { ...opts.tls, source: 'flags' } : null;
+  const material: TlsMaterial | null = opts.tls ? { cert: opts.tls.cert, key: opts.tls.key, ...(opts.tls.ca ? { ca: opts.tls.ca } : {}), source: 'flags' } : null;
   const server = (
     material
-      ? createAdaptorServer({ fetch: app.fetch, hostname: host, createServer: createHttpsServer, serverOptions: serverTlsOptions(material) })
+      ? createAdaptorServer({ fetch: app.fetch, hostname: host, createServer: createHttpsServer, serverOptions: serverTlsOptions(material, { clientAuth: opts.tls?.clientAuth ?? 'none' }) })
       : createAdaptorServer({ fetch: app.fetch, hostname: host })
   ) as Server;
   try {

@@ -119,7 +119,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
     fabric = await Fabric.start({
       config: config.fabric, siteId: config.site.id, dataDir, store, latest: fabricLatest(store, tags), tokens,
       queryMaxRows: config.api.queryMaxRows, queryTimeoutMs: config.api.queryTimeout, version: opts.version ?? '0.1.0',
-      logger: logger.child({ part: 'fabric' }), ...(opts.pgPort !== undefined ? { pgPort: opts.pgPort } : {}), pgHost, pgTls,
+      logger: logger.child({ part: 'fabric' }), ...(opts.pgPort !== undefined ? { pgPort: opts.pgPort } : {}), pgHost, pgTls, tls: security.tlsMaterial,
     });
   } catch (err) {
     await store.close();
@@ -262,7 +262,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
   let api: ApiServer;
   let sync: SiteSync | undefined;
   try {
-    sync = await startNodeSync({ config, dataDir, store, bus, tags, health, rollout, inference, logger: logger.child({ part: 'sync' }) });
+    sync = await startNodeSync({ config, dataDir, store, bus, tags, health, rollout, inference, logger: logger.child({ part: 'sync' }), tlsMaterial: security.tlsMaterial });
     api = await startApiServer({
       deps: {
         tags,

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { parseSiteConfig, type SiteConfig } from '../config/index.js';
 import { createPlant, demoSiteConfig, type Plant } from '../sim/index.js';
+import type { CertKeyPair } from '../security/index.js';
+import { issueDemoNodeCertificate } from './demo-pki.js';
 import { startEdgeNode, type EdgeNode } from './edge-node.js';
 
 export interface FabricDemoOptions {
@@ -25,6 +27,8 @@ export interface FabricDemoOptions {
   /** The simulator behind the in-process devices (default: a new one for `lines` lines). */
   plant?: Plant;
   webRoot?: string;
+  /** Serve HTTPS: each node gets a certificate from this CA at start, and the nodes dial each other over HTTPS with it (mutual TLS). */
+  ca?: CertKeyPair;
   logger: Logger;
 }
 
@@ -68,7 +72,8 @@ export async function startFabricDemo(opts: FabricDemoOptions): Promise<EdgeNode
   const host = opts.host ?? '127.0.0.1';
   const ports: number[] = [];
   for (let i = 0; i < lines; i++) ports.push(opts.httpPort ? opts.httpPort + i : await freePort(host));
-  const urls = ports.map((p) => `http://${host}:${p}`);
+  const urlHost = host === '0.0.0.0' ? '127.0.0.1' : host;
+  const urls = ports.map((p) => `${opts.ca ? 'https' : 'http'}://${urlHost}:${p}`);
   const token = randomBytes(24).toString('base64url');
   const base = opts.base ?? parseSiteConfig(demoSiteConfig({ lines }));
   const plant = opts.plant ?? createPlant({ seed: opts.seed ?? 42, startTime: Date.now(), lines });
@@ -78,7 +83,10 @@ export async function startFabricDemo(opts: FabricDemoOptions): Promise<EdgeNode
       const dataDir = join(opts.dataDir, `line${i}`);
       mkdirSync(join(dataDir, 'secrets'), { recursive: true });
       writeFileSync(join(dataDir, 'secrets', 'site.token'), `${token}\n`, { mode: 0o600 });
-      const config = demoNodeConfig(base, i, { host, port: ports[i - 1]!, urls });
+      if (opts.ca) await issueDemoNodeCertificate(opts.ca, dataDir, `line${i}`, host);
+      // clientAuth optional: the nodes know each other by their certificates, while a browser without one still gets in with a login.
+      const site = opts.ca ? { ...base, security: { ...base.security, tls: 'required' as const, clientAuth: 'optional' as const } } : base;
+      const config = demoNodeConfig(site, i, { host, port: ports[i - 1]!, urls });
       nodes.push(
         await startEdgeNode({
           config, dataDir, host, port: ports[i - 1]!, logger: opts.logger.child({ node: `line${i}` }), plant,

@@ -5,7 +5,7 @@ import type { Bus, TagRegistry } from '../core/index.js';
 import type { InferenceRuntime } from '../inference/index.js';
 import { lineKpis } from '../kpi/index.js';
 import type { ConfigRollout } from '../rollout/index.js';
-import { clientTlsOptions, tlsPaths } from '../security/index.js';
+import { clientTlsOptions, tlsPaths, type TlsMaterial } from '../security/index.js';
 import type { EdgeStore } from '../store/index.js';
 import { startSiteSync, type SiteSync } from '../sync/index.js';
 import type { HealthReport } from '../api/index.js';
@@ -21,6 +21,8 @@ export async function startNodeSync(o: {
   rollout: ConfigRollout;
   inference: InferenceRuntime | undefined;
   logger: Logger;
+  /** The node's certificate: shown to the hub (mutual TLS) when the hub URL is https. */
+  tlsMaterial?: TlsMaterial | null;
 }): Promise<SiteSync | undefined> {
   const { config } = o;
   const hub = config.sync.hub;
@@ -34,7 +36,9 @@ export async function startNodeSync(o: {
       return undefined;
     }
     const ca = existsSync(caFile) ? readFileSync(caFile, 'utf8') : undefined;
-    tls = ca ? clientTlsOptions({ ca }) : undefined;
+    const own = o.tlsMaterial;
+    // The node presents its certificate too, so a hub that requires client certificates from the site CA lets the uplink in.
+    tls = own ? clientTlsOptions({ cert: own.cert, key: own.key, source: own.source, ...(ca ? { ca } : {}) }) : ca ? clientTlsOptions({ ca }) : undefined;
   }
   // The cloud is never critical: a sync that cannot start (an unreadable outbox) is logged, and the node runs without it.
   return startSiteSync({

@@ -23,6 +23,7 @@ export {
   type ClientAuth,
   type ListenerTls,
 } from './tls-options.js';
+export { tlsAgent, tlsFailureReason } from './tls-agent.js';
 export {
   SIGNED_CONFIG_FORMAT,
   generateSigningKey,

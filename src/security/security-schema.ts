@@ -22,7 +22,7 @@ export const securitySchema = z
       .enum(['auto', 'required', 'off'])
       .default('auto')
       .describe('auto: TLS when the node has certificates, plain text only on loopback; required: always TLS; off: plain text (lab only).'),
-    clientAuth: z.enum(['none', 'optional', 'require']).default('none').describe('Client certificates on the HTTP API (require = mutual TLS).'),
+    clientAuth: z.enum(['none', 'optional', 'require']).default('none').describe('Client certificates on the HTTP API (require = mutual TLS); a verified site-CA certificate also lets a peer node into /fabric/v1 without a token.'),
     sessionTtl: duration.prefault('12h').describe('How long a login token lasts.'),
     login: z
       .object({

@@ -62,7 +62,7 @@ api:
   port: 8443
 security:
   tls: required              # every listener speaks TLS with the site CA's certificates
-  clientAuth: none           # "require" for mutual TLS on the API
+  clientAuth: none           # "require": mutual TLS on the API and between nodes
   sessionTtl: 12h
 `;
 }
