@@ -185,7 +185,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
   }
 
   // SPC and alarms restore their state from the store before the first sample arrives.
-  const quality = await hostQuality({ config, store, bus, tags, recordEvent, eventsStored: () => events.settled(), logger: logger.child({ part: 'quality' }), tickMs: opts.tickMs ?? 1000, metrics });
+  const quality = await hostQuality({ config, store, bus, tags, recordEvent, samplesStored: () => writer.settled(), eventsStored: () => events.settled(), logger: logger.child({ part: 'quality' }), tickMs: opts.tickMs ?? 1000, metrics });
   let siteMqtt: SiteMqtt;
   try {
     siteMqtt = await startSiteMqtt({

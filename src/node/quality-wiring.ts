@@ -58,6 +58,8 @@ export async function startQuality(opts: {
   recordEvent: (e: FabrikEvent) => void;
   /** Resolves when the events recorded so far are in the store (they are published first and stored behind). */
   eventsStored?: () => Promise<void>;
+  /** Resolves when the samples queued for the store are stored: SPC and alarms saw them before the commit. */
+  samplesStored?: () => Promise<void>;
   logger: Logger;
   tickMs: number;
 }): Promise<QualityRuntime> {
@@ -154,7 +156,9 @@ export async function hostQuality(options: QualityOptions & { metrics?: Registry
     async reconfigure(next) {
       if (part(next) === part(config)) return;
       await runtime.stop();
-      // Limit changes and acknowledgements of the last moments may still wait for the group commit; the new runtime reads them back.
+      // Samples the old runtime evaluated, and limit changes and acknowledgements of the last moments, may
+      // still wait for the group commit; the new runtime reads them back.
+      await opts.samplesStored?.();
       await opts.eventsStored?.();
       await opts.store.flush();
       config = next;
