@@ -24,16 +24,18 @@ describe('alarms ahead of the store commit', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'fabrik-alarm-latency-'));
   let node: EdgeNode;
 
-  beforeAll(async () => {
-    const demo = demoSiteConfig();
-    const config = parseSiteConfig({
+  const demo = demoSiteConfig();
+  const start = (): Promise<EdgeNode> =>
+    startEdgeNode({ config, dataDir, port: 0, host: '127.0.0.1', logger: pino({ level: 'silent' }), seed: 5, tickMs: 100, webRoot: false });
+  const config = parseSiteConfig({
       ...demo,
       inference: {},
       spc: { characteristics: [] },
       alarms: { tags: [{ tag: TAG, hi: { limit: 15 } }] },
-      store: { commitInterval: '10m', compactEvery: '10m' },
-    });
-    node = await startEdgeNode({ config, dataDir, port: 0, host: '127.0.0.1', logger: pino({ level: 'silent' }), seed: 5, tickMs: 100, webRoot: false });
+    store: { commitInterval: '10m', compactEvery: '10m' },
+  });
+  beforeAll(async () => {
+    node = await start();
   }, 60_000);
   afterAll(async () => {
     await node?.stop();
@@ -44,7 +46,7 @@ describe('alarms ahead of the store commit', () => {
     const r = await node.store.query(`SELECT count(*) FROM samples WHERE tag = '${TAG}' AND epoch_ms(ts) = ${ts}`, { maxRows: 1, timeoutMs: 30_000 });
     return Number(r.rows[0]![0]);
   };
-  const storedAlarms = async (): Promise<number> => (await node.store.events({ kind: 'alarm.active', limit: 10 })).length;
+  const storedAlarms = async (kind = 'alarm.active'): Promise<number> => (await node.store.events({ kind, limit: 10 })).length;
 
   it('streams the alarm event before the sample that raised it is committed', async () => {
     const ws = new WebSocket(`${node.url.replace('http', 'ws')}/api/v1/stream?token=${encodeURIComponent(node.adminToken.token)}`);
@@ -79,5 +81,19 @@ describe('alarms ahead of the store commit', () => {
     await node.store.flush();
     expect(await storedSamples(seen.ts)).toBe(1);
     expect(await storedAlarms()).toBeGreaterThanOrEqual(1);
+  }, 90_000);
+
+  it('rebuilds the alarm from the stored event after a restart, without raising it again', async () => {
+    const active = await storedAlarms();
+    await node.stop();
+    // A new node has a new simulated plant, without the fault: the restored alarm returns to normal.
+    node = await start();
+    const until = Date.now() + 60_000;
+    while ((await storedAlarms('alarm.returned')) === 0 && Date.now() < until) {
+      await node.store.flush();
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(await storedAlarms('alarm.returned')).toBe(1);
+    expect(await storedAlarms()).toBe(active);
   }, 90_000);
 });
