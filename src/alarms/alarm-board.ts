@@ -42,7 +42,7 @@ interface Watch {
 const EVENT_PREFIX = 'alarm.';
 
 /**
- * Every configured alarm of a node: evaluates each stored sample of an alarm's
+ * Every configured alarm of a node: evaluates each sample of an alarm's
  * tag, suppresses the alarms of a machine that is down (by design), runs the
  * operator actions, and reports every transition as an `alarm.<transition>`
  * event — the journal. On start the state is rebuilt from those events.
@@ -77,7 +77,7 @@ export class AlarmBoard {
     this.unsubscribe = opts.tags.onDefine((index, def) => this.bind(index, def.id));
   }
 
-  /** Checks every sample of an alarm's tag (and of state and setpoint tags) in a stored batch. */
+  /** Checks every sample of an alarm's tag (and of state and setpoint tags) in a batch (the pipeline's output, before the store). */
   process(batch: SampleBatch): void {
     const byTag = this.byTag;
     for (let i = 0; i < batch.length; i++) {

@@ -4,6 +4,12 @@ import type { SampleBatch } from './sample-batch.js';
 export interface BusTopics {
   /** Samples after the pipeline, once stored. */
   samples: SampleBatch;
+  /**
+   * Samples leaving the pipeline into the ingest queue, before the store's
+   * commit: for evaluations that must not wait for it (SPC, alarms). A sample
+   * seen here may still be lost (queue overflow, crash) before it is stored.
+   */
+  processed: SampleBatch;
   events: FabrikEvent;
 }
 
@@ -17,6 +23,7 @@ type Handler<T> = (message: T) => void;
 export class Bus {
   #handlers: { [K in keyof BusTopics]: Set<Handler<BusTopics[K]>> } = {
     samples: new Set(),
+    processed: new Set(),
     events: new Set(),
   };
   #onError: (err: unknown, topic: string) => void;

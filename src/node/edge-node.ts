@@ -20,6 +20,7 @@ import { createIngestMetrics } from './ingest-metrics.js';
 import { trackDrops } from './drop-metrics.js';
 import { trackAdapterFaults } from './adapter-metrics.js';
 import { SampleWriter } from './sample-writer.js';
+import { EventRecorder } from './event-recorder.js';
 import { openNodeSecurity, type TlsFiles } from './node-security.js';
 import { reconfigureSources } from './reconfigure.js';
 import { simControl } from './sim-control.js';
@@ -92,7 +93,7 @@ export interface EdgeNode {
   stop(): Promise<void>;
 }
 
-/** Starts one edge node: sources → pipeline → queue → store → bus → API. */
+/** Starts one edge node: sources → pipeline → queue → store → bus → API; SPC and alarms take the pipeline's output before the store. */
 export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
   const { config, dataDir, logger } = opts;
   mkdirSync(dataDir, { recursive: true });
@@ -149,12 +150,18 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
   });
   writer.start();
 
+  // Processed samples go to the store's queue and, at once, to SPC and alarms ('processed'), which must not wait for the commit.
+  const admit = (batch: SampleBatch): void => {
+    if (batch.length === 0 || queue.closed) return;
+    queue.push(batch);
+    bus.publish('processed', batch);
+  };
   const newSupervisor = (): Supervisor =>
     new Supervisor({
       logger: logger.child({ part: 'supervisor' }),
       onBatch: (batch: SampleBatch, source: string) => {
         m.samplesIn.inc({ source }, batch.length);
-        queue.push(pipeline.process(batch));
+        admit(pipeline.process(batch));
       },
     });
   let supervisor = newSupervisor();
@@ -163,29 +170,22 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
 
   const needsPlant = config.devices.some((d) => d.enabled && d.protocol === 'sim');
   const plant = opts.plant ?? (needsPlant ? createPlant({ seed: opts.seed ?? 1, startTime: Date.now(), lines: simulatedLines(config) }) : undefined);
-  const recordEvent = (event: FabrikEvent): void => {
-    store.writeEvents([event]).then(
-      () => {
-        m.eventsStored.inc();
-        bus.publish('events', event);
-      },
-      (err: unknown) => logger.error({ err: (err as Error).message, kind: event.kind }, 'storing an event failed'),
-    );
-  };
+  const events = new EventRecorder({ bus, sink: store, logger: logger.child({ part: 'events' }), onStored: (n) => m.eventsStored.inc(n), onLost: (n) => m.eventsLost.inc(n) });
+  const recordEvent = (event: FabrikEvent): void => events.record(event);
   const unsubscribePlant = plant?.onEvent(recordEvent);
 
   // Inference runs on the stored batches; if it cannot start, the node runs without it (health says why).
   let inference: InferenceRuntime | undefined;
   let inferenceError: string | undefined;
   try {
-    inference = await startInference({ config: config.inference, dataDir, tags, bus, emitSamples: (b) => queue.push(b), recordEvent, latest: (i) => store.latest(i), siteAsset: `${config.site.enterprise}/${config.site.id}`, logger: logger.child({ part: 'inference' }) });
+    inference = await startInference({ config: config.inference, dataDir, tags, bus, emitSamples: admit, recordEvent, latest: (i) => store.latest(i), siteAsset: `${config.site.enterprise}/${config.site.id}`, logger: logger.child({ part: 'inference' }) });
   } catch (err) {
     inferenceError = (err as Error).message;
     logger.error({ err: inferenceError }, 'inference could not start; the node runs without it');
   }
 
   // SPC and alarms restore their state from the store before the first sample arrives.
-  const quality = await hostQuality({ config, store, bus, tags, recordEvent, logger: logger.child({ part: 'quality' }), tickMs: opts.tickMs ?? 1000, metrics });
+  const quality = await hostQuality({ config, store, bus, tags, recordEvent, samplesStored: () => writer.settled(), eventsStored: () => events.settled(), logger: logger.child({ part: 'quality' }), tickMs: opts.tickMs ?? 1000, metrics });
   let siteMqtt: SiteMqtt;
   try {
     siteMqtt = await startSiteMqtt({
@@ -196,6 +196,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
     await quality.stop();
     await inference?.stop();
     await writer.drain();
+    await events.close();
     await fabric.stop();
     await store.close();
     await tokens.close();
@@ -220,8 +221,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
       timeoutMs: opts.sourceStartTimeoutMs ?? 30_000,
       swap: async () => {
         await supervisor.stop();
-        const last = pipeline.tick(Date.now());
-        if (last.length > 0) queue.push(last);
+        admit(pipeline.tick(Date.now()));
         defineConfiguredTags(next, tags);
         pipeline = createPipeline({ config: next, tags });
         supervisor = newSupervisor();
@@ -243,8 +243,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
   });
 
   const tick = setInterval(() => {
-    const out = pipeline.tick(Date.now());
-    if (out.length > 0) queue.push(out);
+    admit(pipeline.tick(Date.now()));
     m.queueDepth.set(queue.size);
   }, opts.tickMs ?? 1000);
   tick.unref();
@@ -308,6 +307,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
     await siteMqtt.close();
     await writer.drain();
     await quality.stop();
+    await events.close();
     await fabric.stop();
     await store.close();
     await tokens.close();
@@ -338,11 +338,11 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
       unsubscribePlant?.();
       await inference?.stop();
       await supervisor.stop();
-      const last = pipeline.tick(Date.now());
-      if (last.length > 0) queue.push(last);
+      admit(pipeline.tick(Date.now()));
       await writer.drain();
-      await sync?.stop();
       await quality.stop();
+      await events.close();
+      await sync?.stop();
       await siteMqtt.close();
       await api.close();
       await fabric.stop();

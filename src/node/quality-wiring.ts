@@ -43,11 +43,26 @@ export function storeHistory(store: EdgeStore): SpcHistory & AlarmHistory {
 }
 
 /**
- * Starts live SPC and alarms on the stored sample stream: state is restored
- * from the store first, then both subscribe to the bus; a tick closes
- * timed-out subgroups, runs out alarm delays and ends shelving.
+ * Starts live SPC and alarms on the pipeline's output (bus topic
+ * 'processed', before the store's commit, so an alarm does not wait for it):
+ * state is restored from the store first, then both subscribe; a tick closes
+ * timed-out subgroups, runs out alarm delays and ends shelving. A sample is
+ * evaluated once: live samples arrive only after the restore read the store,
+ * and the restore replays stored samples silently.
  */
-export async function startQuality(opts: { config: SiteConfig; store: EdgeStore; bus: Bus; tags: TagRegistry; recordEvent: (e: FabrikEvent) => void; logger: Logger; tickMs: number }): Promise<QualityRuntime> {
+export async function startQuality(opts: {
+  config: SiteConfig;
+  store: EdgeStore;
+  bus: Bus;
+  tags: TagRegistry;
+  recordEvent: (e: FabrikEvent) => void;
+  /** Resolves when the events recorded so far are in the store (they are published first and stored behind). */
+  eventsStored?: () => Promise<void>;
+  /** Resolves when the samples queued for the store are stored: SPC and alarms saw them before the commit. */
+  samplesStored?: () => Promise<void>;
+  logger: Logger;
+  tickMs: number;
+}): Promise<QualityRuntime> {
   const { config, store, bus, tags, recordEvent, logger } = opts;
   const history = storeHistory(store);
   const siteAsset = `${config.site.enterprise}/${config.site.id}`;
@@ -66,7 +81,7 @@ export async function startQuality(opts: { config: SiteConfig; store: EdgeStore;
   if (config.spc.characteristics.length > 0) {
     const live = new LiveSpc({ characteristics: config.spc.characteristics, tags, emit: recordEvent, siteAsset });
     await live.restore(history).catch((err: unknown) => logger.error({ err: (err as Error).message }, 'SPC state could not be restored; phase I starts again'));
-    unsubscribe.push(bus.subscribe('samples', (b) => live.process(b)));
+    unsubscribe.push(bus.subscribe('processed', (b) => live.process(b)));
     runtime.live = live;
     runtime.spc = new SpcService(live, history, tags);
   }
@@ -78,7 +93,7 @@ export async function startQuality(opts: { config: SiteConfig; store: EdgeStore;
     } catch (err) {
       logger.error({ err: (err as Error).message }, 'alarm states could not be restored from the journal');
     }
-    unsubscribe.push(bus.subscribe('samples', (b) => board.process(b)));
+    unsubscribe.push(bus.subscribe('processed', (b) => board.process(b)));
     runtime.board = board;
     runtime.alarms = new AlarmService(board, history);
   }
@@ -141,7 +156,10 @@ export async function hostQuality(options: QualityOptions & { metrics?: Registry
     async reconfigure(next) {
       if (part(next) === part(config)) return;
       await runtime.stop();
-      // Limit changes and acknowledgements of the last moments may still wait for the group commit; the new runtime reads them back.
+      // Samples the old runtime evaluated, and limit changes and acknowledgements of the last moments, may
+      // still wait for the group commit; the new runtime reads them back.
+      await opts.samplesStored?.();
+      await opts.eventsStored?.();
       await opts.store.flush();
       config = next;
       runtime = await startQuality({ ...opts, config: next });

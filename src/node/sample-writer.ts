@@ -20,6 +20,7 @@ export class SampleWriter {
   #done: Promise<void> | null = null;
   #maxBatch: number;
   #maxInFlight: number;
+  #inFlight = new Set<Promise<void>>();
   failures = 0;
 
   constructor(opts: { queue: IngestQueue; sink: Sink; logger: Logger; onStored: (batch: SampleBatch) => void; onError?: () => void; maxBatch?: number; maxInFlight?: number }) {
@@ -47,9 +48,21 @@ export class SampleWriter {
     this.#abort.abort();
   }
 
+  /**
+   * Resolves when what the queue holds now is stored (or `timeoutMs` passed):
+   * for a hand-over that reads the store back, e.g. SPC and alarms restarting
+   * on a new config.
+   */
+  async settled(timeoutMs = 10_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (this.#queue.size > 0 && Date.now() < until && !this.#abort.signal.aborted) await sleep(5);
+    const rest = Math.max(0, until - Date.now());
+    await Promise.race([Promise.all([...this.#inFlight]), sleep(rest, this.#abort.signal)]);
+  }
+
   async #loop(): Promise<void> {
     const q = this.#queue;
-    const inFlight = new Set<Promise<void>>();
+    const inFlight = this.#inFlight;
     while (!this.#abort.signal.aborted && (!q.closed || q.size > 0)) {
       if (inFlight.size >= this.#maxInFlight) {
         await Promise.race(inFlight);

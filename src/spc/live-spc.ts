@@ -43,7 +43,7 @@ const WARM_POINTS = 16;
 const MAX_WARM_SAMPLES = 20_000;
 
 /**
- * The characteristics of a site evaluated live: every stored sample of a
+ * The characteristics of a site evaluated live: every sample of a
  * characteristic's tag goes through its evaluator in the order it arrives;
  * violations, limits fixed by a phase I study and incomplete subgroups become
  * events. On start, limits are restored from the newest limits event of the
@@ -80,7 +80,7 @@ export class LiveSpc {
     });
   }
 
-  /** Evaluates every sample of a characteristic's tags in a stored batch. Bad-quality samples carry no measurement and are skipped. */
+  /** Evaluates every sample of a characteristic's tags in a batch (the pipeline's output, before the store). Bad-quality samples carry no measurement and are skipped. */
   process(batch: SampleBatch): void {
     const byTag = this.byTag;
     const touched = this.touched;
