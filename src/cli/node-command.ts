@@ -11,6 +11,7 @@ import { createPlant, demoSiteConfig } from '../sim/index.js';
 import { parsePort, dataDirOption, hostOption, httpPortOption, logLevelOption, mqttPortOption, parsePositiveInt, pgPortOption, webRootOption } from './options.js';
 import { startDemoHub } from './demo-hub.js';
 import { serveDemoOpcua } from './sim-opcua.js';
+import { openDashboard } from './open-dashboard.js';
 
 const DEMO_CONFIG = fileURLToPath(new URL('../../../examples/demo-site.yaml', import.meta.url));
 
@@ -52,8 +53,9 @@ export function demoCommand(): Command {
     .addOption(new Option('--no-opcua', 'read the CNC cell in-process instead of through the OPC UA adapter from the simulator\'s OPC UA server').env('FABRIK_DEMO_NO_OPCUA'))
     .addOption(new Option('--with-hub', 'also run a cloud hub (embedded PGlite in <data-dir>/hub) and sync the demo site to it').env('FABRIK_DEMO_HUB'))
     .addOption(new Option('--hub-port <port>', 'port of that hub').env('FABRIK_HUB_HTTP_PORT').default('8090').argParser(parsePort))
+    .addOption(new Option('--no-open', 'do not open the dashboard in the desktop\'s browser (it opens only from a terminal with a display, never on CI)').env('FABRIK_NO_OPEN'))
     .addOption(logLevelOption())
-    .action(async (opts: RunOpts & { lines: number; singleNode?: boolean; tls?: boolean; protocols: boolean; modbusPort?: string; withHub?: boolean; hubPort: string; opcua: boolean }) => {
+    .action(async (opts: RunOpts & { open: boolean; lines: number; singleNode?: boolean; tls?: boolean; protocols: boolean; modbusPort?: string; withHub?: boolean; hubPort: string; opcua: boolean }) => {
       const dataDir = resolve(opts.dataDir);
       // One simulated plant behind every socket the demo serves (Modbus TCP, Sparkplug B, OPC UA).
       const plant = opts.protocols ? createPlant({ seed: opts.seed ?? 42, lines: opts.lines, startTime: Date.now() }) : undefined;
@@ -94,6 +96,7 @@ export function demoCommand(): Command {
       if (!perLine) {
         return runNode(config, { ...opts, pgPort: String(pgPort), ...(mqttPort !== undefined ? { mqttPort } : {}) }, 'demo site', plant ? { plant } : {}, async (node) => {
           await peers?.startSparkplug();
+          if (opts.open) openDashboard(`${node.url}/`);
           return [...peerLines(node), ...opcuaLines, ...hubLines];
         }, beside);
       }
@@ -126,6 +129,7 @@ export function demoCommand(): Command {
         '',
       ].join('\n');
       process.stdout.write(text);
+      if (opts.open) openDashboard(`${first.url}/`);
       const progress = reportProgress(first, logger);
       await waitForSignal(nodes, logger, progress, beside);
     });
