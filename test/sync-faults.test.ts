@@ -10,7 +10,7 @@ import { startHub, type Hub } from '../src/hub/index.js';
 import { HubClient, Outbox, Uplink } from '../src/sync/index.js';
 import { eventually } from './edge-node-fixture.js';
 import { freshPostgresDatabase } from './hub-database.js';
-import { peerEnabled } from './peers.js';
+import { PEERS, peerEnabled } from './peers.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const usePostgres = await peerEnabled('postgres');
@@ -52,6 +52,44 @@ async function flakyProxy(target: number, cutShare: number): Promise<{ port: num
       for (const s of sockets) s.destroy();
       server.close(() => r());
     }),
+  };
+}
+
+/**
+ * PostgreSQL as a hub sees a server restart: a proxy in front of the real server
+ * that, on `restart()`, drops every open connection and refuses new ones for a while.
+ */
+async function restartablePostgres(target: { host: string; port: number }): Promise<{ port: number; restart(downMs: number): Promise<void>; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  let server: Server;
+  const listen = (port: number): Promise<number> =>
+    new Promise((resolve) => {
+      server = createServer((down) => {
+        const up = connect(target.port, target.host);
+        for (const sock of [down, up]) {
+          sockets.add(sock);
+          sock.on('close', () => sockets.delete(sock));
+          sock.on('error', () => undefined);
+        }
+        down.pipe(up);
+        up.pipe(down);
+      });
+      server.listen(port, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
+    });
+  const stop = (): Promise<void> =>
+    new Promise((resolve) => {
+      for (const sock of sockets) sock.destroy();
+      server.close(() => resolve());
+    });
+  const port = await listen(0);
+  return {
+    port,
+    async restart(downMs) {
+      await stop();
+      await new Promise((r) => setTimeout(r, downMs));
+      await listen(port);
+    },
+    close: stop,
   };
 }
 
@@ -117,6 +155,49 @@ describe(`sync under faults (${usePostgres ? 'PostgreSQL' : 'PGlite'})`, () => {
       await proxy.close();
     }
   }, 180_000);
+
+  it.skipIf(!usePostgres)('delivers exactly once when PostgreSQL restarts under the hub, twice, mid-sync', async () => {
+    const pgProxy = await restartablePostgres(PEERS.postgres);
+    const url = new URL(databaseUrl!);
+    url.host = `127.0.0.1:${pgProxy.port}`;
+    const restarted = await startHub({ dataDir: join(dir, 'hub-pg-restart'), port: 0, logger: pino({ level: 'silent' }), databaseUrl: url.toString() });
+    const outbox = await Outbox.open({ dir: join(dir, 'pg-restart-outbox'), maxBytes: 1e9 });
+    const uplink = new Uplink({
+      outbox, siteId: 'plant1', client: async () => new HubClient({ url: restarted.url, credential, timeoutMs: 5000 }),
+      contact: async () => ({ siteId: 'plant1', backlog: {}, appliedConfig: { version: null, sha256: null }, configError: null, models: [], health: null, drops: {}, reduction: null }),
+      onDesiredConfig: async () => undefined,
+      batchItems: 10, batchBytes: 1e6, bandwidth: 0, retryMinMs: 20, retryMaxMs: 300, contactEveryMs: 3_600_000, backfillAfterMs: 60_000,
+      logger: pino({ level: 'silent' }),
+    });
+    uplink.start();
+    let appending = true;
+    const producer = (async () => {
+      while (appending) {
+        const first = outbox.lastSeq('event') + 1;
+        await outbox.append('event', Array.from({ length: 5 }, (_, i) => ({ id: `r${first + i}`, kind: 'test.tick', ts: Date.now(), assetPath: 'acme/plant1', severity: 'info', message: '', payload: { n: first + i } })));
+        uplink.wake();
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
+    try {
+      for (let round = 0; round < 2; round++) {
+        await eventually(async () => outbox.doneThrough('event') > 0 && outbox.doneThrough('event') >= outbox.lastSeq('event') - 50, 60_000);
+        await pgProxy.restart(1500);
+      }
+      appending = false;
+      await producer;
+      // The hub answers again on its own (no restart of the hub), and everything lands once.
+      await eventually(async () => outbox.doneThrough('event') === outbox.lastSeq('event'), 90_000);
+      expect((await fetch(`${restarted.url}/healthz`)).ok).toBe(true);
+      await expectExactlyOnce(outbox.epoch, outbox.lastSeq('event'));
+    } finally {
+      appending = false;
+      await uplink.stop();
+      await outbox.close();
+      await restarted.close();
+      await pgProxy.close();
+    }
+  }, 240_000);
 
   it.skipIf(!usePostgres)('delivers exactly once when the hub is killed with SIGKILL mid-batch, again and again (a second hub on the same PostgreSQL)', async () => {
     const port = await new Promise<number>((r) => {
