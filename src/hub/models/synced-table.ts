@@ -69,9 +69,13 @@ function foldRaw(tags: string[], samples: { tag: string; t: number; value: numbe
   const window = new RowWindow(tags.length, windowMs, 1);
   const out: number[][] = [];
   const row = (): void => void out.push(Array.from(window.lastRow()));
+  // Tags stored by exception send a heartbeat at least once a minute: a quiet minute holds its values, a longer gap is missing data.
+  const gapRows = Math.max(1, Math.ceil(MINUTE / windowMs));
   for (const s of samples) {
     const v = Number(s.value);
-    if (Number.isFinite(v)) window.add(column.get(s.tag)!, Number(s.t), v, row);
+    if (!Number.isFinite(v)) continue;
+    window.closeUntil(Number(s.t), row, gapRows);
+    window.add(column.get(s.tag)!, Number(s.t), v, row);
   }
   return out;
 }
