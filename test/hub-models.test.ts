@@ -103,6 +103,9 @@ describe('hub trains on synced data, the site runs the model', () => {
 
     // Shadow scores are recorded every window; no anomaly events come from a shadow.
     await eventually(async () => ((await siteModel())?.health?.details?.shadow?.runs ?? 0) >= 3, 30_000);
+    const scoreTag = n.node.tags.index(`${NAME}.shadow.anomaly_score`);
+    expect(scoreTag).toBeDefined();
+    await eventually(async () => n.node.store.latest(scoreTag!) !== undefined, 30_000);
     expect(await n.node.store.events({ kind: 'anomaly', limit: 100 }).then((e) => e.filter((x) => x.payload['model'] === NAME))).toEqual([]);
   }, 240_000);
 
