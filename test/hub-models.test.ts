@@ -9,6 +9,7 @@ import { pgliteDatabase, startHub, type Hub } from '../src/hub/index.js';
 import { trainOnHub } from '../src/hub/models/index.js';
 import { DEMO_LATHE_TAGS } from '../src/hub/training/index.js';
 import { startEdgeNode } from '../src/node/edge-node.js';
+import { generateSigningKey, publicKeyFromPem } from '../src/security/index.js';
 import { DEMO_CONFIG, eventually, type RunningNode } from './edge-node-fixture.js';
 
 const NAME = 'demo-lathe';
@@ -17,7 +18,7 @@ const NAME = 'demo-lathe';
  * The hub path of a model, end to end over real sockets: a real edge node
  * releases the lathe's raw samples to a real hub (PGlite), the hub trains on
  * them, distributes the version, and the node fetches it on its next contact,
- * checks its SHA-256 and runs it in shadow; then activation and rollback on
+ * checks the hub's signature and the SHA-256 and runs it in shadow; then activation and rollback on
  * the site, and a damaged artifact that the site refuses and reports.
  */
 describe('hub trains on synced data, the site runs the model', () => {
@@ -44,7 +45,10 @@ describe('hub trains on synced data, the site runs the model', () => {
   const train = () => trainOnHub(hub.db, { kind: 'pca', siteId: 'demo', tags: DEMO_LATHE_TAGS, from: started - 60_000, to: Date.now() + 60_000, name: NAME, createdBy: 'test' });
 
   beforeAll(async () => {
-    hub = await startHub({ dataDir: hubDir, port: 0, logger: pino({ level: 'silent' }) });
+    // The hub signs what it distributes; the site trusts its key (and so takes signed models only).
+    const key = generateSigningKey();
+    writeFileSync(join(dir, 'hub-signing.key'), key.privateKeyPem);
+    hub = await startHub({ dataDir: hubDir, port: 0, logger: pino({ level: 'silent' }), signingKeyFile: join(dir, 'hub-signing.key') });
     admin = readFileSync(hub.adminTokenFile!, 'utf8').trim();
     const { body } = await hubCall('/enrolments', { json: { siteId: 'demo' } });
     writeFileSync(join(dir, 'enrol.token'), body.token);
@@ -60,7 +64,7 @@ describe('hub trains on synced data, the site runs the model', () => {
         uplink: { retryMin: '100ms', retryMax: '800ms', contactEvery: '500ms' },
       },
     });
-    const node = await startEdgeNode({ config, dataDir: nodeDir, port: 0, host: '127.0.0.1', logger: pino({ level: 'silent' }), seed: 7, tickMs: 200 });
+    const node = await startEdgeNode({ config, configSource: { applied: null, trusted: [publicKeyFromPem(key.publicKeyPem, 'hub.pub')] }, dataDir: nodeDir, port: 0, host: '127.0.0.1', logger: pino({ level: 'silent' }), seed: 7, tickMs: 200 });
     n = {
       node,
       dataDir: nodeDir,
@@ -96,6 +100,7 @@ describe('hub trains on synced data, the site runs the model', () => {
 
     // On its next contact the site fetches it, checks it and starts it in shadow; the hub sees it applied.
     const shadow = await eventually(async () => ((await siteModel())?.shadow === 'v1' ? siteModel() : null), 30_000);
+    expect(n.node.rollout.trusted).toHaveLength(1);
     expect(shadow).toMatchObject({ name: NAME, active: null, shadow: 'v1', versions: [expect.objectContaining({ version: 'v1', sha256: v1.sha256, source: 'hub' })] });
     await eventually(async () => (await hubCall(`/models/${NAME}/1`)).body.deployments[0].state === 'applied', 30_000);
     const sites = await hubCall('/sites/demo');

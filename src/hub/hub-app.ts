@@ -27,7 +27,7 @@ export function createHubApp(opts: HubAppOptions): Hono {
   const v1 = new Hono<HubEnv>()
     .use('*', hubAuth(db))
     .route('/', enrolmentRoutes(db))
-    .route('/', syncRoutes(db, { maxBatchBytes: opts.maxBatchBytes ?? 32 * 1024 * 1024 }))
+    .route('/', syncRoutes(db, { maxBatchBytes: opts.maxBatchBytes ?? 32 * 1024 * 1024, ...(opts.signingKeyPem ? { signingKeyPem: opts.signingKeyPem } : {}) }))
     .route('/', sitesRoutes(db))
     .route('/', fleetRoutes(db, opts.signingKeyPem ? { signingKeyPem: opts.signingKeyPem } : {}))
     .route('/', analyticsRoutes(db))

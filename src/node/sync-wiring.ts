@@ -59,6 +59,7 @@ export async function startNodeSync(o: {
       ? {
           installModel: async (m: ModelDelivery) => void (await o.inference!.register({ bytes: m.onnx, sha256: m.sha256, mode: m.mode, name: m.name, source: 'hub' }, 'hub')),
           maxModelBytes: o.inference.maxModelBytes,
+          trustedKeys: () => o.rollout.trusted,
         }
       : {}),
     ...(tls ? { tls } : {}),

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { SyncError, SyncErrorCode } from './errors.js';
+import type { TrustedKey } from '../security/index.js';
 import type { HubClient } from './hub-client.js';
+import { verifyModelStatement } from './model-statement.js';
 import type { DesiredModel, SiteContact } from './wire.js';
 
 /** A distributed model, downloaded and checked, for the node to register. */
@@ -22,8 +24,11 @@ export class ModelDownload {
   readonly #logger: Logger;
   readonly #errors = new Map<string, SiteContact['modelErrors'][number]>();
 
-  constructor(opts: { install: (m: ModelDelivery) => Promise<void>; maxBytes: number; logger: Logger }) {
+  readonly #trusted: () => readonly TrustedKey[];
+
+  constructor(opts: { install: (m: ModelDelivery) => Promise<void>; maxBytes: number; trusted?: () => readonly TrustedKey[]; logger: Logger }) {
     this.#install = opts.install;
+    this.#trusted = opts.trusted ?? (() => []);
     this.#maxBytes = opts.maxBytes;
     this.#logger = opts.logger;
   }
@@ -37,6 +42,7 @@ export class ModelDownload {
     for (const m of models) {
       if (this.#errors.get(m.name)?.sha256 === m.sha256) continue;
       try {
+        verifyModelStatement(m, this.#trusted());
         if (m.bytes > this.#maxBytes) throw new SyncError(SyncErrorCode.ModelRefused, `model ${m.name} v${m.version} is ${m.bytes} bytes; this site takes at most ${this.#maxBytes} (inference.maxModelBytes)`);
         const onnx = await client.model(m.name, m.version, this.#maxBytes);
         const sha256 = createHash('sha256').update(onnx).digest('hex');

@@ -4,7 +4,7 @@ import type { ConnectionOptions } from 'node:tls';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Bus, TagRegistry } from '../core/index.js';
-import { writeSecretFile } from '../security/index.js';
+import { writeSecretFile, type TrustedKey } from '../security/index.js';
 import { SyncError, SyncErrorCode } from './errors.js';
 import { HubClient } from './hub-client.js';
 import { ModelDownload, type ModelDelivery } from './model-download.js';
@@ -53,6 +53,8 @@ export interface SiteSyncOptions {
   installModel?(m: ModelDelivery): Promise<void>;
   /** Largest model the site takes (inference.maxModelBytes). */
   maxModelBytes?: number;
+  /** Keys the site takes signatures from (the signed-config trust); with any, models must be signed. */
+  trustedKeys?(): readonly TrustedKey[];
   /** HTTPS options for the hub (its CA). */
   tls?: ConnectionOptions;
   logger: Logger;
@@ -113,7 +115,7 @@ export async function startSiteSync(opts: SiteSyncOptions): Promise<SiteSync> {
   });
   let configError: SiteContact['configError'] = null;
   const install = opts.installModel;
-  const downloads = install ? new ModelDownload({ install, maxBytes: opts.maxModelBytes ?? 256 * 1024 * 1024, logger }) : null;
+  const downloads = install ? new ModelDownload({ install, maxBytes: opts.maxModelBytes ?? 256 * 1024 * 1024, ...(opts.trustedKeys ? { trusted: opts.trustedKeys } : {}), logger }) : null;
   const drops = (): Record<string, number> => {
     const out: Record<string, number> = {};
     for (const [stream, s] of Object.entries(outbox.stats().streams)) {

@@ -142,6 +142,8 @@ export interface DesiredModel {
   /** How it starts on the site: in shadow (scores recorded, no events) or active. */
   mode: 'shadow' | 'active';
   bytes: number;
+  /** The hub's signed statement of name, version and SHA-256, when the hub has a signing key. */
+  signature?: string;
 }
 
 /** An enrolment: a one-time token for a site's own credential. */

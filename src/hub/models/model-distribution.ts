@@ -1,4 +1,4 @@
-import type { DesiredModel, SiteContact } from '../../sync/index.js';
+import { signModelStatement, type DesiredModel, type SiteContact } from '../../sync/index.js';
 import type { HubSql } from '../hub-database.js';
 
 /**
@@ -8,7 +8,7 @@ import type { HubSql } from '../hub-database.js';
  * SHA-256, whatever mode the site's engineers put it in since: once there,
  * switching is the site's business.
  */
-export async function settleModelDeployments(db: HubSql, siteId: string, contact: Pick<SiteContact, 'models' | 'modelErrors'>): Promise<DesiredModel[]> {
+export async function settleModelDeployments(db: HubSql, siteId: string, contact: Pick<SiteContact, 'models' | 'modelErrors'>, signingKeyPem?: string): Promise<DesiredModel[]> {
   const pending = (await db.query<{ name: string; version: number; mode: 'shadow' | 'active'; sha256: string; bytes: number; error: string | null }>(
     `SELECT d.name, d.version, d.mode, d.error, m.sha256, octet_length(m.onnx) AS bytes
        FROM model_deployments d JOIN hub_models m ON m.name = d.name AND m.version = d.version
@@ -22,7 +22,10 @@ export async function settleModelDeployments(db: HubSql, siteId: string, contact
     if (held) await db.query('UPDATE model_deployments SET applied_at = now(), error = NULL WHERE site_id = $1 AND name = $2 AND version = $3', [siteId, d.name, d.version]);
     else if (refused) {
       if (refused.message !== d.error) await db.query('UPDATE model_deployments SET error = $4 WHERE site_id = $1 AND name = $2 AND version = $3', [siteId, d.name, d.version, refused.message]);
-    } else desired.push({ name: d.name, version: Number(d.version), sha256: d.sha256, mode: d.mode, bytes: Number(d.bytes) });
+    } else {
+      const m: DesiredModel = { name: d.name, version: Number(d.version), sha256: d.sha256, mode: d.mode, bytes: Number(d.bytes) };
+      desired.push(signingKeyPem ? { ...m, signature: signModelStatement(m, signingKeyPem) } : m);
+    }
   }
   return desired;
 }
