@@ -2,22 +2,28 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadOnnxModel } from '../../inference/index.js';
-import type { HubDatabase } from '../hub-database.js';
-import { migrateHub } from '../migrate.js';
-import { pgliteDatabase } from '../pglite-database.js';
-import { settleModelDeployments } from './model-distribution.js';
-import { trainOnHub } from './hub-training.js';
+import { migrateHub, pgliteDatabase, postgresDatabase, type HubDatabase } from '../src/hub/index.js';
+import { settleModelDeployments, trainOnHub } from '../src/hub/models/index.js';
+import { loadOnnxModel } from '../src/inference/index.js';
+import { freshPostgresDatabase } from './hub-database.js';
+import { peerEnabled } from './peers.js';
 
 const T0 = Date.UTC(2026, 10, 25, 8, 0, 0);
 const TAGS = ['cnc1.lathe.spindle_load', 'cnc1.lathe.tool_wear', 'cnc1.lathe.coolant_temp'];
 
-describe('training on synced data (PGlite)', () => {
+const usePostgres = await peerEnabled('postgres');
+
+for (const kind of ['pglite', 'postgres'] as const) describe.skipIf(kind === 'postgres' && !usePostgres)(`training on synced data (${kind})`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'fabrik-hub-train-'));
   let db: HubDatabase;
+  let drop: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    db = await pgliteDatabase(join(dir, 'db'));
+    if (kind === 'postgres') {
+      const fresh = await freshPostgresDatabase();
+      drop = fresh.drop;
+      db = postgresDatabase(fresh.url);
+    } else db = await pgliteDatabase(join(dir, 'db'));
     await migrateHub(db);
     await db.query("INSERT INTO sites (site_id, name) VALUES ('plant1', 'Plant 1')");
     // 90 minutes of rollups for three correlated tags; raw samples (1 Hz, 3 minutes) for the first two only.
@@ -37,7 +43,8 @@ describe('training on synced data (PGlite)', () => {
     }
   });
   afterAll(async () => {
-    await db.close();
+    await db?.close();
+    await drop?.();
     rmSync(dir, { recursive: true, force: true });
   });
 
