@@ -133,7 +133,11 @@ describe('hub trains on synced data, the site runs the model', () => {
   }, 120_000);
 
   it('refuses an artifact that does not match its checksum, keeps running what it has, and tells the hub', async () => {
-    const v3 = await train();
+    // Trained inside the running hub this time, through its API.
+    const trained = await hubCall('/models/train', { json: { kind: 'pca', siteId: 'demo', tags: DEMO_LATHE_TAGS, from: new Date(started - 60_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString(), name: NAME } });
+    expect(trained.status).toBe(201);
+    const v3 = trained.body as { version: number; sha256: string };
+    expect(v3.version).toBe(3);
     // The stored bytes change after the hub recorded their SHA-256 (a damaged disk, a tampered row).
     await hub.db.query("UPDATE hub_models SET onnx = onnx || '\\x00'::bytea WHERE name = $1 AND version = $2", [NAME, v3.version]);
     expect((await hubCall(`/models/${NAME}/${v3.version}/distribute`, { json: { sites: ['demo'], mode: 'active' } })).status).toBe(201);
@@ -149,6 +153,9 @@ describe('hub trains on synced data, the site runs the model', () => {
   }, 60_000);
 
   it('checks input: unknown sites, versions and modes; only distributed versions can be downloaded', async () => {
+    expect((await hubCall('/models/train', { json: { kind: 'image-classifier', siteId: 'demo', tags: ['x'], from: 0, to: 1 } })).body.error.message).toMatch(/pictures stay on the site/);
+    expect((await hubCall('/models/train', { json: { kind: 'pca', siteId: 'demo', tags: [], from: 0, to: 1 } })).status).toBe(400);
+    expect((await hubCall('/models/train', { json: { kind: 'pca', siteId: 'demo', tags: ['x'], from: 'yesterday', to: 1 } })).status).toBe(400);
     expect((await hubCall(`/models/${NAME}/1/distribute`, { json: { sites: ['nowhere'] } })).status).toBe(404);
     expect((await hubCall(`/models/${NAME}/99/distribute`, { json: { sites: ['demo'] } })).status).toBe(404);
     expect((await hubCall(`/models/${NAME}/1/distribute`, { json: { sites: ['demo'], mode: 'maybe' } })).status).toBe(400);

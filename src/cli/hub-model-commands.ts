@@ -1,5 +1,6 @@
 import { resolve, join } from 'node:path';
 import { Command, Option } from 'commander';
+import type { HubModelVersion } from '../hub/models/index.js';
 
 /** What the hub commands share: the hub's flags and a call to its API. */
 export interface HubCli {
@@ -18,9 +19,10 @@ function isoTime(value: string): number {
 }
 
 /**
- * `fabrik hub train`: trains on the hub's database directly (the data synced
- * from a site), so it needs the hub's PostgreSQL URL or, with the embedded
- * database, the hub's data dir while the hub is stopped (PGlite is one process).
+ * `fabrik hub train`: trains inside a running hub (`--hub <url>`, admin
+ * token), or on the hub's database directly: its PostgreSQL URL or, with the
+ * embedded database, the hub's data dir while the hub is stopped (PGlite is
+ * one process).
  */
 export function hubTrainCommand(h: HubCli): Command {
   return new Command('train')
@@ -33,35 +35,39 @@ export function hubTrainCommand(h: HubCli): Command {
     .option('--name <name>', 'model name (default: <site>-<kind>)')
     .addOption(new Option('--source <source>', 'raw samples (the sync policy must release them), 1-minute rollups, or auto: raw when every tag has them').choices(['auto', 'raw', 'rollup']).default('auto'))
     .option('--window <ms>', 'row period for raw samples in ms', '1000')
+    .option('--hub <url>', 'train inside this running hub (admin token) instead of opening its database')
+    .addOption(h.hubTokenOption())
     .addOption(new Option('--database-url <url>', "the hub's PostgreSQL; without it the embedded PGlite in <data-dir>/hub-db").env('FABRIK_HUB_DATABASE_URL'))
     .addOption(h.hubDataDirOption())
-    .action(async (opts: { kind: 'pca' | 'iforest' | 'image-classifier'; site: string; tags: string; from: string; to: string; name?: string; source: 'auto' | 'raw' | 'rollup'; window: string; databaseUrl?: string; dataDir: string }) => {
+    .action(async (opts: { kind: 'pca' | 'iforest' | 'image-classifier'; site: string; tags: string; from: string; to: string; name?: string; source: 'auto' | 'raw' | 'rollup'; window: string; hub?: string; token?: string; databaseUrl?: string; dataDir: string }) => {
       const started = Date.now();
       const windowMs = Number(opts.window);
       if (!Number.isInteger(windowMs) || windowMs < 1) throw new Error(`--window "${opts.window}" is not a number of milliseconds`);
+      const request = {
+        kind: opts.kind,
+        siteId: opts.site,
+        tags: opts.tags.split(',').map((t) => t.trim()).filter(Boolean),
+        from: isoTime(opts.from),
+        to: isoTime(opts.to),
+        source: opts.source,
+        windowMs,
+        ...(opts.name ? { name: opts.name } : {}),
+      };
       const { migrateHub, pgliteDatabase, postgresDatabase } = await import('../hub/index.js');
-      const { trainOnHub } = await import('../hub/models/index.js');
-      const db = opts.databaseUrl ? postgresDatabase(opts.databaseUrl) : await pgliteDatabase(join(resolve(opts.dataDir), 'hub-db'));
+      const db = opts.hub ? null : opts.databaseUrl ? postgresDatabase(opts.databaseUrl) : await pgliteDatabase(join(resolve(opts.dataDir), 'hub-db'));
       try {
-        await migrateHub(db);
-        const model = await trainOnHub(db, {
-          kind: opts.kind,
-          siteId: opts.site,
-          tags: opts.tags.split(',').map((t) => t.trim()).filter(Boolean),
-          from: isoTime(opts.from),
-          to: isoTime(opts.to),
-          source: opts.source,
-          windowMs,
-          createdBy: `cli:${process.env['USER'] ?? 'unknown'}`,
-          ...(opts.name ? { name: opts.name } : {}),
-          onProgress: (m) => process.stderr.write(`[hub train] ${m}\n`),
-        });
+        let model: HubModelVersion;
+        if (db) {
+          await migrateHub(db);
+          const { trainOnHub } = await import('../hub/models/index.js');
+          model = await trainOnHub(db, { ...request, createdBy: `cli:${process.env['USER'] ?? 'unknown'}`, onProgress: (m) => process.stderr.write(`[hub train] ${m}\n`) });
+        } else model = (await h.hubCall(opts.hub!, h.adminToken(opts), 'POST', '/models/train', request)) as HubModelVersion;
         process.stdout.write(`model ${model.name} version ${model.version} (${model.kind}) trained in ${Math.round((Date.now() - started) / 1000)} s on ${model.source.rows} rows of ${model.source.data} data\n`);
         process.stdout.write(`sha256 ${model.sha256}, ${model.bytes} bytes\n`);
         process.stdout.write(`held-out metrics: ${JSON.stringify(model.metrics, null, 2)}\n`);
         process.stdout.write(`distribute it: npx fabrik hub model distribute ${model.name} ${model.version} --site ${opts.site}\n`);
       } finally {
-        await db.close();
+        await db?.close();
       }
     });
 }

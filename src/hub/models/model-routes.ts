@@ -12,6 +12,20 @@ const distribution = z
   })
   .strict();
 
+const training = z
+  .object({
+    kind: z.enum(['pca', 'iforest', 'image-classifier']),
+    siteId: z.string().min(1).max(64),
+    tags: z.array(z.string().min(1).max(128)).min(1).max(64),
+    from: z.union([z.number().int(), z.iso.datetime({ offset: true })]).transform((v) => (typeof v === 'number' ? v : Date.parse(v))),
+    to: z.union([z.number().int(), z.iso.datetime({ offset: true })]).transform((v) => (typeof v === 'number' ? v : Date.parse(v))),
+    name: z.string().max(64).optional(),
+    source: z.enum(['auto', 'raw', 'rollup']).default('auto'),
+    windowMs: z.number().int().min(10).max(3_600_000).default(1000),
+    seed: z.number().int().optional(),
+  })
+  .strict();
+
 const ms = (v: unknown): number | null => (v instanceof Date ? v.getTime() : v == null ? null : new Date(String(v)).getTime());
 
 function versionParam(v: string): number {
@@ -60,6 +74,15 @@ export function modelRoutes(db: HubDatabase): Hono<HubEnv> {
       if (!row) throw new HubError(HubErrorCode.NotFound, `the hub has no model "${name}" version ${version}`);
       const deployments = (await db.query('SELECT * FROM model_deployments WHERE name = $1 AND version = $2 ORDER BY site_id', [name, version])).rows;
       return c.json({ ...describe(row), manifest: row['manifest'], deployments: deployments.map(deployment) });
+    })
+    .post('/models/train', requireHubRole('admin'), async (c) => {
+      const { data } = await readBody(c, training, 65_536);
+      const who = c.get('identity');
+      // Loaded on the first training, not at start-up: a hub that never trains never pays for the trainers.
+      const { trainOnHub } = await import('./hub-training.js');
+      const { name, seed, ...rest } = data;
+      const model = await trainOnHub(db, { ...rest, ...(name ? { name } : {}), ...(seed !== undefined ? { seed } : {}), createdBy: who?.kind === 'user' ? who.name : 'unknown' });
+      return c.json(model, 201);
     })
     .post('/models/:name/:version/distribute', requireHubRole('admin'), async (c) => {
       const { name } = c.req.param();

@@ -27,6 +27,8 @@ export interface SyncedTable {
 }
 
 const MINUTE = 60_000;
+/** Samples read for one training at most: enough for weeks of 1 s rows of a few tags, and a bound on the hub's memory. */
+export const MAX_TRAINING_SAMPLES = 5_000_000;
 
 /**
  * Rows of a site's synced data, one column per tag, as a tags model on the
@@ -51,16 +53,22 @@ export async function readSyncedTable(db: HubSql, req: SyncedTableRequest): Prom
   if (source === 'raw' || (source === 'auto' && missingRaw.length === 0)) {
     const windowMs = req.windowMs ?? 1000;
     const rows = (await db.query<{ tag: string; t: number; value: number }>(
-      'SELECT tag, (extract(epoch from ts) * 1000)::float8 AS t, value FROM site_raw WHERE site_id = $1 AND tag = ANY($2::text[]) AND ts >= $3 AND ts < $4 AND value IS NOT NULL ORDER BY ts, seq',
-      range,
+      'SELECT tag, (extract(epoch from ts) * 1000)::float8 AS t, value FROM site_raw WHERE site_id = $1 AND tag = ANY($2::text[]) AND ts >= $3 AND ts < $4 AND value IS NOT NULL ORDER BY ts, seq LIMIT $5',
+      [...range, MAX_TRAINING_SAMPLES + 1],
     )).rows;
+    tooMany(rows.length);
     return { table: { columns: req.tags, rows: foldRaw(req.tags, rows, windowMs) }, source: 'raw', window: periodText(windowMs), windowMs };
   }
   const rows = (await db.query<{ tag: string; t: number; avg: number }>(
-    'SELECT tag, (extract(epoch from bucket) * 1000)::float8 AS t, avg FROM site_rollups WHERE site_id = $1 AND tag = ANY($2::text[]) AND bucket >= $3 AND bucket < $4 AND avg IS NOT NULL ORDER BY bucket, seq',
-    range,
+    'SELECT tag, (extract(epoch from bucket) * 1000)::float8 AS t, avg FROM site_rollups WHERE site_id = $1 AND tag = ANY($2::text[]) AND bucket >= $3 AND bucket < $4 AND avg IS NOT NULL ORDER BY bucket, seq LIMIT $5',
+    [...range, MAX_TRAINING_SAMPLES + 1],
   )).rows;
+  tooMany(rows.length);
   return { table: { columns: req.tags, rows: pivotRollups(req.tags, rows) }, source: 'rollup', window: '1m', windowMs: MINUTE };
+}
+
+function tooMany(n: number): void {
+  if (n > MAX_TRAINING_SAMPLES) throw new HubError(HubErrorCode.BadRequest, `the range holds more than ${MAX_TRAINING_SAMPLES} samples; narrow --from/--to or train on rollups (--source rollup)`);
 }
 
 /** Raw samples in time order → one row per closed window once every tag has a value. */
