@@ -55,13 +55,12 @@ export async function startNodeSync(o: {
     appliedConfig: () => ({ version: o.rollout.applied?.version ?? null, sha256: o.rollout.applied?.sha256 ?? null }),
     applyConfig: async (text) => void (await o.rollout.apply(text, 'hub', 'hub')),
     models: () => (o.inference?.models() ?? []).map((m) => ({ name: m.name, version: m.active, shadow: m.shadow, sha256s: m.versions.map((v) => v.sha256) })),
-    ...(o.inference
-      ? {
-          installModel: async (m: ModelDelivery) => void (await o.inference!.register({ bytes: m.onnx, sha256: m.sha256, mode: m.mode, name: m.name, source: 'hub' }, 'hub')),
-          maxModelBytes: o.inference.maxModelBytes,
-          trustedKeys: () => o.rollout.trusted,
-        }
-      : {}),
+    installModel: async (m: ModelDelivery) => {
+      if (!o.inference) throw new Error('this node runs no inference (it did not start, or the site config has no "inference:" section)');
+      await o.inference.register({ bytes: m.onnx, sha256: m.sha256, mode: m.mode, name: m.name, source: 'hub' }, 'hub');
+    },
+    ...(o.inference ? { maxModelBytes: o.inference.maxModelBytes } : {}),
+    trustedKeys: () => o.rollout.trusted,
     ...(tls ? { tls } : {}),
     logger: o.logger,
   }).catch((err: unknown) => {
