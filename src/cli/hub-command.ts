@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import { loadSiteConfig } from '../config/index.js';
 import { createLogger } from '../node/logger.js';
 import { writeSecretFile } from '../security/index.js';
+import { hubModelCommand, hubTrainCommand } from './hub-model-commands.js';
 import { logLevelOption, parsePort } from './options.js';
 
 const hubUrlOption = () => new Option('--hub <url>', 'base URL of the hub').env('FABRIK_HUB_URL').default('http://127.0.0.1:8090');
@@ -141,5 +142,8 @@ export function hubCommand(): Command {
         print(await hubCall(opts.hub, adminToken(opts), 'PUT', `/sites/${encodeURIComponent(site)}/config`, { document: await readFile(file, 'utf8') }));
       }),
   );
+  const shared = { hubUrlOption, hubTokenOption, hubDataDirOption, adminToken, hubCall, print };
+  hub.addCommand(hubTrainCommand(shared));
+  hub.addCommand(hubModelCommand(shared));
   return hub;
 }

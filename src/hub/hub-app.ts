@@ -7,6 +7,7 @@ import { HubError } from './errors.js';
 import { fleetRoutes } from './fleet-routes.js';
 import { hubAuth, type HubEnv } from './hub-auth.js';
 import type { HubDatabase } from './hub-database.js';
+import { modelRoutes } from './models/model-routes.js';
 import { sitesRoutes } from './sites-routes.js';
 import { syncRoutes } from './sync-routes.js';
 import { tokensRoutes } from './tokens-routes.js';
@@ -26,11 +27,12 @@ export function createHubApp(opts: HubAppOptions): Hono {
   const v1 = new Hono<HubEnv>()
     .use('*', hubAuth(db))
     .route('/', enrolmentRoutes(db))
-    .route('/', syncRoutes(db, { maxBatchBytes: opts.maxBatchBytes ?? 32 * 1024 * 1024 }))
+    .route('/', syncRoutes(db, { maxBatchBytes: opts.maxBatchBytes ?? 32 * 1024 * 1024, ...(opts.signingKeyPem ? { signingKeyPem: opts.signingKeyPem } : {}) }))
     .route('/', sitesRoutes(db))
     .route('/', fleetRoutes(db, opts.signingKeyPem ? { signingKeyPem: opts.signingKeyPem } : {}))
     .route('/', analyticsRoutes(db))
-    .route('/', tokensRoutes(db));
+    .route('/', tokensRoutes(db))
+    .route('/', modelRoutes(db));
   const app = new Hono();
   // Site dashboards read the hub from their own origin. Bearer tokens only, never cookies, so any origin may ask.
   app.use('/api/*', cors({ origin: '*', allowHeaders: ['authorization', 'content-type', 'content-encoding', 'idempotency-key'], allowMethods: ['GET', 'POST', 'PUT', 'DELETE'], maxAge: 600 }));

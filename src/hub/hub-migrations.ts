@@ -61,4 +61,19 @@ CREATE TABLE site_configs (
     name: 'per-node status of sites with several edge nodes',
     sql: `ALTER TABLE sites ADD COLUMN nodes jsonb NOT NULL DEFAULT '{}'::jsonb;`,
   },
+  {
+    id: 3,
+    name: 'models trained on the hub and their distribution to sites',
+    sql: `
+CREATE TABLE hub_models (
+  name text NOT NULL, version integer NOT NULL, kind text NOT NULL, sha256 text NOT NULL, onnx bytea NOT NULL,
+  manifest jsonb NOT NULL, metrics jsonb NOT NULL, source jsonb NOT NULL,
+  created_by text NOT NULL, created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (name, version));
+CREATE TABLE model_deployments (
+  site_id text NOT NULL REFERENCES sites(site_id), name text NOT NULL, version integer NOT NULL, mode text NOT NULL,
+  created_by text NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), applied_at timestamptz, error text,
+  PRIMARY KEY (site_id, name), FOREIGN KEY (name, version) REFERENCES hub_models(name, version));
+`,
+  },
 ];

@@ -5,10 +5,11 @@ import { batchKey, ingestBatch } from './batch-ingest.js';
 import { requireSite, type HubEnv } from './hub-auth.js';
 import type { HubDatabase } from './hub-database.js';
 import { HubError, HubErrorCode } from './errors.js';
+import { settleModelDeployments } from './models/model-distribution.js';
 import { readBody } from './request-body.js';
 
 /** What sites call: batches in, contact (status out, desired config back). */
-export function syncRoutes(db: HubDatabase, opts: { maxBatchBytes: number }): Hono<HubEnv> {
+export function syncRoutes(db: HubDatabase, opts: { maxBatchBytes: number; signingKeyPem?: string }): Hono<HubEnv> {
   const siteOf = (c: { get(k: 'identity'): unknown }): string => (c.get('identity') as { siteId: string }).siteId;
   return new Hono<HubEnv>()
     .post('/sync/batches', requireSite(), async (c) => {
@@ -32,7 +33,8 @@ export function syncRoutes(db: HubDatabase, opts: { maxBatchBytes: number }): Ho
       const desired = (await db.query<{ version: number; text: string; signed: boolean; sha256: string }>('SELECT version, text, signed, sha256 FROM site_configs WHERE site_id = $1 ORDER BY version DESC LIMIT 1', [siteId])).rows[0];
       const applied = desired && desired.sha256 === data.appliedConfig.sha256;
       const refused = desired && data.configError?.version === Number(desired.version);
-      const reply: ContactReply = { desiredConfig: desired && !applied && !refused ? { version: Number(desired.version), text: desired.text, signed: desired.signed } : null, serverTime: Date.now() };
+      const desiredModels = await settleModelDeployments(db, siteId, data, opts.signingKeyPem);
+      const reply: ContactReply = { desiredConfig: desired && !applied && !refused ? { version: Number(desired.version), text: desired.text, signed: desired.signed } : null, desiredModels, serverTime: Date.now() };
       return c.json(reply);
     });
 }

@@ -7,7 +7,7 @@ import { lineKpis } from '../kpi/index.js';
 import type { ConfigRollout } from '../rollout/index.js';
 import { clientTlsOptions, tlsPaths, type TlsMaterial } from '../security/index.js';
 import type { EdgeStore } from '../store/index.js';
-import { startSiteSync, type SiteSync } from '../sync/index.js';
+import { startSiteSync, type ModelDelivery, type SiteSync } from '../sync/index.js';
 import type { HealthReport } from '../api/index.js';
 
 /** Starts store-and-forward to the hub when the site config names one; undefined otherwise. */
@@ -58,7 +58,13 @@ export async function startNodeSync(o: {
     },
     appliedConfig: () => ({ version: o.rollout.applied?.version ?? null, sha256: o.rollout.applied?.sha256 ?? null }),
     applyConfig: async (text) => void (await o.rollout.apply(text, 'hub', 'hub')),
-    models: () => (o.inference?.models() ?? []).flatMap((m) => (m.active ? [{ name: m.name, version: m.active }] : [])),
+    models: () => (o.inference?.models() ?? []).map((m) => ({ name: m.name, version: m.active, shadow: m.shadow, sha256s: m.versions.map((v) => v.sha256) })),
+    installModel: async (m: ModelDelivery) => {
+      if (!o.inference) throw new Error('this node runs no inference (it did not start, or the site config has no "inference:" section)');
+      await o.inference.register({ bytes: m.onnx, sha256: m.sha256, mode: m.mode, name: m.name, source: 'hub' }, 'hub');
+    },
+    ...(o.inference ? { maxModelBytes: o.inference.maxModelBytes } : {}),
+    trustedKeys: () => o.rollout.trusted,
     ...(tls ? { tls } : {}),
     logger: o.logger,
   }).catch((err: unknown) => {

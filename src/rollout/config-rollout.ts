@@ -57,6 +57,11 @@ export class ConfigRollout {
     return this.#o.trusted.length > 0;
   }
 
+  /** The keys signatures are checked against (configs, and models from the hub). */
+  get trusted(): readonly TrustedKey[] {
+    return this.#o.trusted;
+  }
+
   get applied(): AppliedVersion | null {
     return this.#applied;
   }

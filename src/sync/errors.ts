@@ -14,6 +14,8 @@ export const SyncErrorCode = {
   SequenceGap: 'SEQUENCE_GAP',
   /** No credentials file and no enrolment token. */
   NotEnrolled: 'SITE_NOT_ENROLLED',
+  /** A model from the hub did not match its checksum or could not be installed. */
+  ModelRefused: 'MODEL_REFUSED',
 } as const;
 export type SyncErrorCode = (typeof SyncErrorCode)[keyof typeof SyncErrorCode];
 

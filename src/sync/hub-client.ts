@@ -69,6 +69,47 @@ export class HubClient {
     return (await this.#post('/api/v1/sync/contact', c, true)).body as ContactReply;
   }
 
+  /** Downloads a model version the hub distributed to this site (the raw ONNX bytes). */
+  model(name: string, version: number, maxBytes: number): Promise<Uint8Array> {
+    const path = `/api/v1/sync/models/${encodeURIComponent(name)}/${version}`;
+    const url = new URL(path, this.#base);
+    if (!this.#o.credential) throw new SyncError(SyncErrorCode.NotEnrolled, 'the site has no hub credential; enrol it first (fabrik hub enrol)');
+    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const req = request(url, {
+        method: 'GET',
+        ...(url.protocol === 'https:' ? (this.#o.tls ?? {}) : {}),
+        headers: { authorization: `Bearer ${this.#o.credential}` },
+        timeout: this.#o.timeoutMs ?? 30_000,
+      });
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${this.#o.timeoutMs ?? 30_000} ms`)));
+      req.on('error', (err) => reject(new SyncError(SyncErrorCode.HubUnreachable, `the hub at ${this.#base.origin} cannot be reached: ${err.message}`, { cause: err })));
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > maxBytes) return void req.destroy(new Error(`the model is larger than ${maxBytes} bytes`));
+          chunks.push(c);
+        });
+        res.on('error', (err) => reject(new SyncError(SyncErrorCode.HubUnreachable, `the hub's answer broke off: ${err.message}`, { cause: err })));
+        res.on('end', () => {
+          const body = Buffer.concat(chunks);
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) return resolve(new Uint8Array(body.buffer, body.byteOffset, body.length));
+          let message = body.toString('utf8').slice(0, 200);
+          try {
+            message = (JSON.parse(message) as { error?: { message?: string } }).error?.message ?? message;
+          } catch {
+            // not JSON: the text itself says what went wrong
+          }
+          reject(new SyncError(status === 401 || status === 403 || status === 404 ? SyncErrorCode.HubRefused : SyncErrorCode.HubUnreachable, `the hub answered ${status} to ${path}: ${message}`, { status }));
+        });
+      });
+      req.end();
+    });
+  }
+
   #post(path: string, body: unknown, auth: boolean): Promise<{ body: unknown; wireBytes: number; payloadBytes: number }> {
     const json = Buffer.from(JSON.stringify(body), 'utf8');
     return this.#send(path, gzipSync(json, { level: this.#o.gzipLevel ?? 1 }), json.length, auth);

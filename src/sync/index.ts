@@ -8,3 +8,5 @@ export { Uplink, type UplinkOptions, type UplinkStatus } from './uplink.js';
 export { SyncCollector, type CollectorOptions } from './sync-collector.js';
 export { startSiteSync, disabledSyncStatus, type SiteSync, type SiteSyncOptions, type SyncStatusReport } from './site-sync.js';
 export { retryDelay } from './retry-delay.js';
+export { modelStatement, signModelStatement, verifyModelStatement } from './model-statement.js';
+export { ModelDownload, type ModelDelivery } from './model-download.js';

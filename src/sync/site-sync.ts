@@ -4,14 +4,15 @@ import type { ConnectionOptions } from 'node:tls';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Bus, TagRegistry } from '../core/index.js';
-import { writeSecretFile } from '../security/index.js';
+import { writeSecretFile, type TrustedKey } from '../security/index.js';
 import { SyncError, SyncErrorCode } from './errors.js';
 import { HubClient } from './hub-client.js';
+import { ModelDownload, type ModelDelivery } from './model-download.js';
 import { Outbox } from './outbox.js';
 import { SyncCollector } from './sync-collector.js';
 import type { SyncConfig } from './sync-config.js';
 import { Uplink } from './uplink.js';
-import { STREAMS, type ContactReply, type HealthItem, type SiteContact } from './wire.js';
+import { STREAMS, type ContactReply, type DesiredModel, type HealthItem, type SiteContact } from './wire.js';
 
 /** What `GET /api/v1/sync/status` answers (the dashboard's SyncStatus, plus details). */
 export interface SyncStatusReport {
@@ -47,7 +48,13 @@ export interface SiteSyncOptions {
   appliedConfig(): { version: number | null; sha256: string | null };
   /** Applies a desired config from the hub (the signed-config rollout); throws when it is refused. */
   applyConfig?(text: string): Promise<void>;
-  models?(): { name: string; version: string }[];
+  models?(): SiteContact['models'];
+  /** Registers a model version the hub distributed (already checked against its SHA-256); throws when it is refused. */
+  installModel?(m: ModelDelivery): Promise<void>;
+  /** Largest model the site takes (inference.maxModelBytes). */
+  maxModelBytes?: number;
+  /** Keys the site takes signatures from (the signed-config trust); with any, models must be signed. */
+  trustedKeys?(): readonly TrustedKey[];
   /** HTTPS options for the hub (its CA). */
   tls?: ConnectionOptions;
   logger: Logger;
@@ -107,6 +114,8 @@ export async function startSiteSync(opts: SiteSyncOptions): Promise<SiteSync> {
     logger, now,
   });
   let configError: SiteContact['configError'] = null;
+  const install = opts.installModel;
+  const downloads = install ? new ModelDownload({ install, maxBytes: opts.maxModelBytes ?? 256 * 1024 * 1024, ...(opts.trustedKeys ? { trusted: opts.trustedKeys } : {}), logger }) : null;
   const drops = (): Record<string, number> => {
     const out: Record<string, number> = {};
     for (const [stream, s] of Object.entries(outbox.stats().streams)) {
@@ -126,6 +135,7 @@ export async function startSiteSync(opts: SiteSyncOptions): Promise<SiteSync> {
       appliedConfig: opts.appliedConfig(),
       configError,
       models: opts.models?.() ?? [],
+      modelErrors: downloads?.errors() ?? [],
       health: opts.health(),
       drops: drops(),
       reduction: { rawBytes: collector.rawBytes, sentBytes: uplink.status().sent.wireBytes },
@@ -142,6 +152,14 @@ export async function startSiteSync(opts: SiteSyncOptions): Promise<SiteSync> {
       }
       uplink.contactSoon();
     },
+    ...(downloads
+      ? {
+          onDesiredModels: async (models: DesiredModel[], c: HubClient) => {
+            await downloads.deliver(models, c);
+            uplink.contactSoon();
+          },
+        }
+      : {}),
     batchItems: config.uplink.batchItems,
     batchBytes: config.uplink.batchBytes,
     bandwidth: config.uplink.bandwidth,

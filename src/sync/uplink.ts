@@ -4,7 +4,7 @@ import { SyncError, SyncErrorCode } from './errors.js';
 import type { HubClient, PackedBatch } from './hub-client.js';
 import type { Outbox } from './outbox.js';
 import { retryDelay } from './retry-delay.js';
-import { STREAMS, type ContactReply, type SiteContactInput, type Stream, type SyncBatch } from './wire.js';
+import { STREAMS, type ContactReply, type DesiredModel, type SiteContactInput, type Stream, type SyncBatch } from './wire.js';
 
 export interface UplinkOptions {
   outbox: Outbox;
@@ -15,6 +15,8 @@ export interface UplinkOptions {
   contact(): Promise<SiteContactInput>;
   /** The hub wants another config on the site. */
   onDesiredConfig(desired: NonNullable<ContactReply['desiredConfig']>): Promise<void>;
+  /** The hub distributed model versions the site does not have yet. */
+  onDesiredModels?(models: DesiredModel[], client: HubClient): Promise<void>;
   batchItems: number;
   batchBytes: number;
   bandwidth: number;
@@ -184,6 +186,7 @@ export class Uplink {
   async #contact(client: HubClient): Promise<void> {
     const reply = await client.contact(await this.#o.contact());
     if (reply.desiredConfig) await this.#o.onDesiredConfig(reply.desiredConfig);
+    if (reply.desiredModels && reply.desiredModels.length > 0) await this.#o.onDesiredModels?.(reply.desiredModels, client);
   }
 
   #sleep(ms: number, wakeable: boolean): Promise<void> {

@@ -112,7 +112,10 @@ export const siteContact = z
     appliedConfig: z.object({ version: z.number().int().nullable(), sha256: z.string().nullable() }).strict(),
     /** What happened to the last desired config the hub sent, when it was not applied. */
     configError: z.object({ version: z.number().int(), message: z.string().max(2000) }).strict().nullable().default(null),
-    models: z.array(z.object({ name: z.string(), version: z.string() }).loose()).default([]),
+    /** Models on the site: the active version (null when none runs), the shadow, and every stored version's SHA-256. */
+    models: z.array(z.object({ name: z.string(), version: z.string().nullable(), shadow: z.string().nullable().optional(), sha256s: z.array(z.string()).max(1000).optional() }).loose()).max(1000).default([]),
+    /** Models from the hub the site refused (checksum, load, kind), until a newer one is distributed. */
+    modelErrors: z.array(z.object({ name: z.string().max(64), sha256: z.string().max(64), message: z.string().max(2000) }).strict()).max(1000).default([]),
     health: z.object({ status: z.string(), components: z.record(z.string(), z.unknown()) }).loose().nullable().default(null),
     drops: z.record(z.string(), z.number()).default({}),
     reduction: z.object({ rawBytes: z.number(), sentBytes: z.number() }).strict().nullable().default(null),
@@ -125,7 +128,22 @@ export type SiteContactInput = z.input<typeof siteContact>;
 /** The hub's answer to a contact: the desired config when it differs from what the site applied. */
 export interface ContactReply {
   desiredConfig: { version: number; text: string; signed: boolean } | null;
+  /** Model versions the hub distributed to the site that it has not reported yet (absent from older hubs). */
+  desiredModels?: DesiredModel[];
   serverTime: number;
+}
+
+/** A model version the hub wants on the site; the site fetches the bytes from /api/v1/sync/models/:name/:version. */
+export interface DesiredModel {
+  name: string;
+  /** The hub's version number (the site files it under its own next "vN"). */
+  version: number;
+  sha256: string;
+  /** How it starts on the site: in shadow (scores recorded, no events) or active. */
+  mode: 'shadow' | 'active';
+  bytes: number;
+  /** The hub's signed statement of name, version and SHA-256, when the hub has a signing key. */
+  signature?: string;
 }
 
 /** An enrolment: a one-time token for a site's own credential. */
