@@ -86,6 +86,7 @@ await section('spc', async () => ({
   ...benchSpcThroughput({ characteristics: 1000, samples: quick ? 2_000_000 : 20_000_000 }),
   ...(await benchSpcLatency({ seconds: quick ? 3 : 15 })),
   ...(await benchNodeAlarmLatency({ faults: quick ? 5 : 20, progress })),
+  ...(await benchNodeAlarmLatency({ faults: quick ? 5 : 20, progress, background: 100_000 })),
 }));
 await section('sync', () => benchSync({ quick, onProgress: progress }));
 await section('opcua', () => benchOpcua({ items: quick ? 2000 : 10_000, seconds: quick ? 5 : 20, onProgress: progress }));
