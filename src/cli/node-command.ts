@@ -37,7 +37,7 @@ const tlsOptions = (cmd: Command): Command =>
 
 export function demoCommand(): Command {
   return new Command('demo')
-    .description('run the demo site: a simulated bottling plant on real sockets (Modbus TCP, Sparkplug B), read by one edge node per line on localhost')
+    .description('run the demo site on localhost: a simulated plant on real sockets (OPC UA, Modbus TCP, Sparkplug B), one edge node per line, and with --with-hub a cloud hub')
     .addOption(dataDirOption().default('data/demo'))
     .addOption(httpPortOption(8080))
     .addOption(hostOption())
