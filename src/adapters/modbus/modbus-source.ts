@@ -11,6 +11,7 @@ import type { ModbusBinding } from './tag-binding.js';
 import { writeModbusTag } from './tag-write.js';
 import { PollLateness } from './poll-lateness.js';
 import { SourceHealth } from '../source-health.js';
+import { InterruptibleWait } from '../interruptible-wait.js';
 
 export interface ModbusSourceOptions {
   /** A device of the site config with protocol "modbus". */
@@ -56,7 +57,7 @@ class ModbusSource implements Source, TagWriter {
   readonly #logger: Pick<Logger, 'warn' | 'info'> | undefined;
   readonly #causes = new Map<Cause, number>();
   #closed = false;
-  #wake: (() => void) | null = null;
+  readonly #wait = new InterruptibleWait();
   readonly #health: SourceHealth;
   #reconnects = 0;
   #requests = 0;
@@ -114,17 +115,17 @@ class ModbusSource implements Source, TagWriter {
             const o = this.#device.options;
             // Jittered, so many devices behind one gateway do not reconnect in lock step.
             const ceiling = Math.min(o.maxReconnectDelay, o.reconnectDelay * 2 ** attempt++);
-            await this.#sleep(ceiling / 2 + (Math.random() * ceiling) / 2);
+            await this.#wait.sleep(ceiling / 2 + (Math.random() * ceiling) / 2);
             continue;
           }
         }
         const group = this.#nextGroup();
         if (!group) {
-          await this.#sleep(60_000);
+          await this.#wait.sleep(60_000);
           continue;
         }
         const wait = group.due - this.#now();
-        if (wait > 0) await this.#sleep(wait);
+        if (wait > 0) await this.#wait.sleep(wait);
         if (this.#closed) return;
         this.#lateness.record(this.#now() - group.due);
         const batch = await this.#poll(group);
@@ -142,7 +143,7 @@ class ModbusSource implements Source, TagWriter {
 
   async close(): Promise<void> {
     this.#closed = true;
-    this.#wake?.();
+    this.#wait.close();
     this.#link.close();
     this.#health.set('stopped');
   }
@@ -271,18 +272,4 @@ class ModbusSource implements Source, TagWriter {
     if (n === 0) this.#logger?.warn({ device: this.#device.id, cause, detail }, 'modbus: fault; further ones of this cause are only counted, see health');
   }
 
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.#closed) return resolve();
-      const timer = setTimeout(() => {
-        this.#wake = null;
-        resolve();
-      }, ms);
-      this.#wake = () => {
-        clearTimeout(timer);
-        this.#wake = null;
-        resolve();
-      };
-    });
-  }
 }

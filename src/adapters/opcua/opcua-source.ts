@@ -12,6 +12,7 @@ import { decodeValue } from './value-coding.js';
 import { runSubscriptionSession } from './subscription-session.js';
 import { writeTag } from './tag-write.js';
 import { SourceHealth } from '../source-health.js';
+import { InterruptibleWait } from '../interruptible-wait.js';
 
 /** What an OPC UA source connects to and where it keeps its certificates. */
 export interface OpcuaSourceOptions {
@@ -62,6 +63,7 @@ export class OpcuaSource implements Source, TagWriter {
   #cycle: Promise<void> | null = null;
   #closed = false;
   #wake: (() => void) | null = null;
+  readonly #wait = new InterruptibleWait();
   readonly #health: SourceHealth;
   /** Source time of the previous notification per slot, to notice a server sampling faster than asked. */
   readonly #previous: Float64Array;
@@ -104,6 +106,7 @@ export class OpcuaSource implements Source, TagWriter {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#wait.close();
     this.#wake?.();
     await this.#cycle;
     this.#collector.close();
@@ -183,7 +186,7 @@ export class OpcuaSource implements Source, TagWriter {
           } else if (lastReason === null) this.#emit('opcua.connection.lost', 'low', `OPC UA device ${this.#device.id}: ${reason}`, { reason });
         }
         lastReason = reason;
-        await this.#sleep(delay);
+        await this.#wait.sleep(delay);
       }
     } finally {
       await pki.release().catch(() => {});
@@ -284,19 +287,6 @@ export class OpcuaSource implements Source, TagWriter {
     this.#onEvent?.(createEvent({ kind, severity, assetPath: this.#assetPath, message, payload: { device: this.#device.id, endpoint: this.#device.options.endpoint, ...payload } }));
   }
 
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.#wake = null;
-        resolve();
-      }, ms);
-      this.#wake = () => {
-        clearTimeout(timer);
-        this.#wake = null;
-        resolve();
-      };
-    });
-  }
 }
 
 /** The deepest asset path all `paths` sit under, or undefined when they share nothing. */

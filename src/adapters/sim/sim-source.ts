@@ -3,6 +3,7 @@ import type { DeviceConfig } from '../../config/index.js';
 import type { Plant } from '../../sim/index.js';
 import { SimSourceConfigError } from './errors.js';
 import { SourceHealth } from '../source-health.js';
+import { InterruptibleWait } from '../interruptible-wait.js';
 
 /** What a sim source reads and how. */
 export interface SimSourceOptions {
@@ -73,7 +74,7 @@ class SimSource implements Source {
   readonly #now: () => number;
   readonly #realtime: boolean;
   #closed = false;
-  #wake: (() => void) | null = null;
+  readonly #wait = new InterruptibleWait();
   readonly #health: SourceHealth;
   #batches = 0;
   #samples = 0;
@@ -97,7 +98,7 @@ class SimSource implements Source {
         if (this.#realtime) {
           // Due times are fixed from the start, so a slow consumer does not make the interval drift.
           const wait = start + k * interval - this.#now();
-          if (wait > 0) await this.#sleep(wait);
+          if (wait > 0) await this.#wait.sleep(wait);
           else if (wait < -interval) k += Math.floor(-wait / interval); // fell behind: skip, don't burst
           if (this.#closed) return;
           this.#plant.advanceTo(this.#now());
@@ -118,7 +119,7 @@ class SimSource implements Source {
 
   async close(): Promise<void> {
     this.#closed = true;
-    this.#wake?.();
+    this.#wait.close();
     this.#health.set('stopped');
   }
 
@@ -155,17 +156,4 @@ class SimSource implements Source {
     return out.build();
   }
 
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.#wake = null;
-        resolve();
-      }, ms);
-      this.#wake = () => {
-        clearTimeout(timer);
-        this.#wake = null;
-        resolve();
-      };
-    });
-  }
 }
