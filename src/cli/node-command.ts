@@ -59,7 +59,7 @@ export function demoCommand(): Command {
       const dataDir = resolve(opts.dataDir);
       // One simulated plant behind every socket the demo serves (Modbus TCP, Sparkplug B, OPC UA).
       const plant = opts.protocols ? createPlant({ seed: opts.seed ?? 42, lines: opts.lines, startTime: Date.now() }) : undefined;
-      const opcua = opts.protocols && opts.opcua && plant ? await serveDemoOpcua(dataDir, plant) : null;
+      const opcua = opts.protocols && opts.opcua && plant ? await serveDemoOpcua(dataDir, plant, createLogger({ level: opts.logLevel })) : null;
       let config = opcua
         ? parseSiteConfig(demoSiteConfig({ lines: opts.lines, cncOpcua: opcua.device }))
         : opts.lines === 1 ? loadSiteConfig(DEMO_CONFIG) : parseSiteConfig(demoSiteConfig({ lines: opts.lines }));

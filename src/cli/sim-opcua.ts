@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { format } from 'node:util';
 import { Option } from 'commander';
+import type { Logger } from 'pino';
 import type { Plant } from '../sim/index.js';
 import { parsePort } from './options.js';
 
@@ -38,7 +39,11 @@ export async function serveOpcua(plant: Plant, opts: SimOpcuaOpts): Promise<{ st
 }
 
 /** For `fabrik demo --opcua`: the plant, served over OPC UA on a free localhost port, for the node to read the CNC cell from. */
-export async function serveDemoOpcua(dataDir: string, plant: Plant): Promise<{ device: { endpoint: string; namespaceIndex: number }; stop(): Promise<void> }> {
+export async function serveDemoOpcua(dataDir: string, plant: Plant, logger: Logger): Promise<{ device: { endpoint: string; namespaceIndex: number }; stop(): Promise<void> }> {
+  // node-opcua's own notices (e.g. W27 on Node 20's PKCS#1 v1.5 change, which only the legacy
+  // Basic128Rsa15 policy needs) go to the log at debug level, not onto the demo's banner.
+  const { routeLibraryLogs } = await import('../adapters/opcua/library-logs.js');
+  routeLibraryLogs(logger.child({ part: 'opcua-sim' }));
   const { startOpcuaPlantServer } = await import('../sim/opcua-plant-server.js');
   const server = await startOpcuaPlantServer({ plant, port: 0, hostname: 'localhost', pkiDir: resolve(dataDir, 'sim', 'opcua-pki') });
   return { device: { endpoint: server.endpoint, namespaceIndex: server.namespaceIndex }, stop: () => server.stop() };
