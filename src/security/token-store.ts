@@ -1,9 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SecurityError, SecurityErrorCode } from './errors.js';
 import { isRole, type Role } from './roles.js';
-import { writeSecretFile } from './secret-file.js';
+import { loadSecretRecords, saveSecretRecords, type SecretRecordsFile } from './secret-records.js';
 
 /** What a token is known by; never includes the secret or its hash. */
 export interface TokenInfo {
@@ -198,41 +197,22 @@ export class TokenStore {
   }
 
   async #load(): Promise<void> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw new SecurityError(SecurityErrorCode.StoreCorrupt, `cannot read ${this.file}: ${(err as Error).message}`, { cause: err });
-    }
-    try {
-      const doc = JSON.parse(text) as { tokens?: unknown };
-      if (!Array.isArray(doc.tokens)) throw new Error('expected { "tokens": [...] }');
-      for (const r of doc.tokens as TokenRecord[]) {
-        if (typeof r?.id !== 'string' || !ID.test(r.id) || !isRole(r.role) || typeof r.hash !== 'string' || r.hash.length !== 64) {
-          throw new Error(`bad token record ${JSON.stringify(r?.id)}`);
-        }
-        this.#records.set(r.id, r);
+    await loadSecretRecords(this.#recordsFile(), (record) => {
+      const r = record as TokenRecord;
+      if (typeof r?.id !== 'string' || !ID.test(r.id) || !isRole(r.role) || typeof r.hash !== 'string' || r.hash.length !== 64) {
+        throw new Error(`bad token record ${JSON.stringify(r?.id)}`);
       }
-    } catch (err) {
-      throw new SecurityError(
-        SecurityErrorCode.StoreCorrupt,
-        `${this.file} is not a valid token file (${(err as Error).message}); restore it from a backup or delete it to start with no tokens`,
-        { cause: err },
-      );
-    }
+      this.#records.set(r.id, r);
+    });
+  }
+
+  #recordsFile(): SecretRecordsFile {
+    return { file: this.file, key: 'tokens', what: 'token file', remedy: 'restore it from a backup or delete it to start with no tokens' };
   }
 
   /** Writes are chained so two concurrent changes never race on the temp file or reorder. */
   #persist(): Promise<void> {
-    const write = async () => {
-      const doc = { version: 1, tokens: [...this.#records.values()] };
-      try {
-        await writeSecretFile(this.file, `${JSON.stringify(doc, null, 2)}\n`);
-      } catch (err) {
-        throw new SecurityError(SecurityErrorCode.StoreWriteFailed, `cannot write ${this.file}: ${(err as Error).message}`, { cause: err });
-      }
-    };
+    const write = () => saveSecretRecords(this.#recordsFile(), [...this.#records.values()]);
     const next = this.#writing.then(write, write);
     this.#writing = next.catch(() => {});
     return next;

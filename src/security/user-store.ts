@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SecurityError, SecurityErrorCode } from './errors.js';
 import { decoyHash, hashPassword, passwordProblem, verifyPassword } from './password.js';
 import { isRole, type Role } from './roles.js';
-import { writeSecretFile } from './secret-file.js';
+import { loadSecretRecords, saveSecretRecords, type SecretRecordsFile } from './secret-records.js';
 
 /** A user as listed: never the hash. */
 export interface UserInfo {
@@ -109,33 +108,19 @@ export class UserStore {
   }
 
   async #load(): Promise<void> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw new SecurityError(SecurityErrorCode.StoreCorrupt, `cannot read ${this.file}: ${(err as Error).message}`, { cause: err });
-    }
-    try {
-      const doc = JSON.parse(text) as { users?: unknown };
-      if (!Array.isArray(doc.users)) throw new Error('expected { "users": [...] }');
-      for (const u of doc.users as UserRecord[]) {
-        if (typeof u?.name !== 'string' || !USER_NAME.test(u.name) || !isRole(u.role) || typeof u.hash !== 'string') throw new Error(`bad user record ${JSON.stringify(u?.name)}`);
-        this.#users.set(u.name, { ...u, disabled: u.disabled === true });
-      }
-    } catch (err) {
-      throw new SecurityError(SecurityErrorCode.StoreCorrupt, `${this.file} is not a valid user file (${(err as Error).message}); restore it from a backup`, { cause: err });
-    }
+    await loadSecretRecords(this.#records(), (record) => {
+      const u = record as UserRecord;
+      if (typeof u?.name !== 'string' || !USER_NAME.test(u.name) || !isRole(u.role) || typeof u.hash !== 'string') throw new Error(`bad user record ${JSON.stringify(u?.name)}`);
+      this.#users.set(u.name, { ...u, disabled: u.disabled === true });
+    });
+  }
+
+  #records(): SecretRecordsFile {
+    return { file: this.file, key: 'users', what: 'user file', remedy: 'restore it from a backup' };
   }
 
   #persist(): Promise<void> {
-    const write = async () => {
-      try {
-        await writeSecretFile(this.file, `${JSON.stringify({ version: 1, users: [...this.#users.values()] }, null, 2)}\n`);
-      } catch (err) {
-        throw new SecurityError(SecurityErrorCode.StoreWriteFailed, `cannot write ${this.file}: ${(err as Error).message}`, { cause: err });
-      }
-    };
+    const write = () => saveSecretRecords(this.#records(), [...this.#users.values()]);
     const next = this.#writing.then(write, write);
     this.#writing = next.catch(() => {});
     return next;
