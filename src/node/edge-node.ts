@@ -5,7 +5,7 @@ import { createSimSource } from '../adapters/sim/index.js';
 import { createModbusSource } from '../adapters/modbus/index.js';
 import { createMqttSource } from '../adapters/mqtt/index.js';
 import { startSiteMqtt, type SiteMqtt } from './site-mqtt.js';
-import { findWebRoot, startApiServer, type ApiServer, type HealthReport } from '../api/index.js';
+import { findWebRoot, startApiServer, type HealthReport } from '../api/index.js';
 import type { DeviceConfig, SiteConfig } from '../config/index.js';
 import { Bus, TagRegistry, type FabrikEvent, type SampleBatch, type Source } from '../core/index.js';
 import { AssetContext, createPipeline, IngestQueue, type Pipeline } from '../pipeline/index.js';
@@ -28,6 +28,7 @@ import { hostQuality, type QualityHost } from './quality-wiring.js';
 import { createOpcuaDeviceSource, opcuaCertificates } from './opcua-wiring.js';
 import { tagWrites } from './tag-writes.js';
 import { trackSources } from './source-metrics.js';
+import { StartedParts } from './started-parts.js';
 import { Supervisor } from './supervisor.js';
 import { defineConfiguredTags } from './tag-definitions.js';
 import { startNodeSync } from './sync-wiring.js';
@@ -101,33 +102,29 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
   const tags = new TagRegistry();
   defineConfiguredTags(config, tags);
 
+  // Whatever is open when a later part fails to start is closed again, newest first.
+  const parts = new StartedParts((part, err) => logger.warn({ part, err: (err as Error).message }, 'closing after a failed start failed'));
   const store = await EdgeStore.open({ dataDir, tags, store: config.store, retention: config.retention, logger: logger.child({ part: 'store' }), allowedDirectories: fileSourceFolders(config, dataDir) });
-  const tokens = await TokenStore.open(dataDir);
-  const adminToken = await ensureAdminToken(dataDir, tokens);
+  parts.opened('store', () => store.close());
+  const tokens = await parts.start(() => TokenStore.open(dataDir));
+  parts.opened('tokens', () => tokens.close());
+  const adminToken = await parts.start(() => ensureAdminToken(dataDir, tokens));
   const host = opts.host ?? config.api.host;
-  const security = await openNodeSecurity({ config, dataDir, host, bus, logger: logger.child({ part: 'security' }), ...(opts.tls ? { tls: opts.tls } : {}), ...(opts.bootstrapAdminPasswordFile ? { bootstrapAdminPasswordFile: opts.bootstrapAdminPasswordFile } : {}) }).catch(async (err: unknown) => {
-    await store.close();
-    await tokens.close();
-    throw err;
-  });
-  let fabric: Fabric;
-  try {
+  const security = await parts.start(() => openNodeSecurity({ config, dataDir, host, bus, logger: logger.child({ part: 'security' }), ...(opts.tls ? { tls: opts.tls } : {}), ...(opts.bootstrapAdminPasswordFile ? { bootstrapAdminPasswordFile: opts.bootstrapAdminPasswordFile } : {}) }));
+  parts.opened('security', () => security.close());
+  const fabric = await parts.start(() => {
     const pgHost = config.fabric.pg.host ?? host;
     // The PostgreSQL endpoint makes the same TLS decision as the API: a network-facing listener without a certificate refuses to start.
     const pgTls = opts.pgPort !== undefined || config.fabric.pg.port !== undefined
       ? listenerTls({ listener: 'PostgreSQL endpoint', host: pgHost, mode: config.security.tls, material: security.tlsMaterial }).tls
       : null;
-    fabric = await Fabric.start({
+    return Fabric.start({
       config: config.fabric, siteId: config.site.id, dataDir, store, latest: fabricLatest(store, tags), tokens,
       queryMaxRows: config.api.queryMaxRows, queryTimeoutMs: config.api.queryTimeout, version: opts.version ?? '0.1.0',
       logger: logger.child({ part: 'fabric' }), ...(opts.pgPort !== undefined ? { pgPort: opts.pgPort } : {}), pgHost, pgTls, tls: security.tlsMaterial,
     });
-  } catch (err) {
-    await store.close();
-    await tokens.close();
-    await security.close();
-    throw err;
-  }
+  });
+  parts.opened('fabric', () => fabric.stop());
 
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics, prefix: 'fabrik_process_' });
@@ -149,6 +146,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
     onError: () => m.storeErrors.inc(),
   });
   writer.start();
+  parts.opened('writer', () => writer.drain());
 
   // Processed samples go to the store's queue and, at once, to SPC and alarms ('processed'), which must not wait for the commit.
   const admit = (batch: SampleBatch): void => {
@@ -171,6 +169,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
   const needsPlant = config.devices.some((d) => d.enabled && d.protocol === 'sim');
   const plant = opts.plant ?? (needsPlant ? createPlant({ seed: opts.seed ?? 1, startTime: Date.now(), lines: simulatedLines(config) }) : undefined);
   const events = new EventRecorder({ bus, sink: store, logger: logger.child({ part: 'events' }), onStored: (n) => m.eventsStored.inc(n), onLost: (n) => m.eventsLost.inc(n) });
+  parts.opened('events', () => events.close());
   const recordEvent = (event: FabrikEvent): void => events.record(event);
   const unsubscribePlant = plant?.onEvent(recordEvent);
 
@@ -183,26 +182,18 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
     inferenceError = (err as Error).message;
     logger.error({ err: inferenceError }, 'inference could not start; the node runs without it');
   }
+  parts.opened('inference', () => inference?.stop());
 
   // SPC and alarms restore their state from the store before the first sample arrives.
-  const quality = await hostQuality({ config, store, bus, tags, recordEvent, samplesStored: () => writer.settled(), eventsStored: () => events.settled(), logger: logger.child({ part: 'quality' }), tickMs: opts.tickMs ?? 1000, metrics });
-  let siteMqtt: SiteMqtt;
-  try {
-    siteMqtt = await startSiteMqtt({
+  const quality = await parts.start(() => hostQuality({ config, store, bus, tags, recordEvent, samplesStored: () => writer.settled(), eventsStored: () => events.settled(), logger: logger.child({ part: 'quality' }), tickMs: opts.tickMs ?? 1000, metrics }));
+  parts.opened('quality', () => quality.stop());
+  const siteMqtt = await parts.start(() =>
+    startSiteMqtt({
       config: config.mqtt, tags, bus, logger: logger.child({ part: 'mqtt' }), tokens, tlsMode: config.security.tls, tlsMaterial: security.tlsMaterial,
       ...(opts.mqttPort !== undefined ? { port: opts.mqttPort } : {}),
-    });
-  } catch (err) {
-    await quality.stop();
-    await inference?.stop();
-    await writer.drain();
-    await events.close();
-    await fabric.stop();
-    await store.close();
-    await tokens.close();
-    await security.close();
-    throw err;
-  }
+    }),
+  );
+  parts.opened('mqtt', () => siteMqtt.close());
 
   const addSources = (cfg: SiteConfig, to: Supervisor): void => {
     for (const device of cfg.devices) {
@@ -211,6 +202,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
     }
   };
   addSources(config, supervisor);
+  parts.opened('sources', () => supervisor.stop());
   let running = config;
   const apiConfig = { api: config.api, siteId: config.site.id, version: opts.version ?? '0.1.0', site: config };
   /** Swaps the running config: stop the sources, new pipeline, start the new sources, and report whether they came up. */
@@ -247,6 +239,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
     m.queueDepth.set(queue.size);
   }, opts.tickMs ?? 1000);
   tick.unref();
+  parts.opened('tick', () => clearInterval(tick));
 
   let ready = false;
   const health = (): HealthReport => {
@@ -258,11 +251,10 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
   };
 
   const webRoot = opts.webRoot === false ? undefined : (opts.webRoot ?? findWebRoot());
-  let api: ApiServer;
-  let sync: SiteSync | undefined;
-  try {
-    sync = await startNodeSync({ config, dataDir, store, bus, tags, health, rollout, inference, logger: logger.child({ part: 'sync' }), tlsMaterial: security.tlsMaterial });
-    api = await startApiServer({
+  const sync = await parts.start(() => startNodeSync({ config, dataDir, store, bus, tags, health, rollout, inference, logger: logger.child({ part: 'sync' }), tlsMaterial: security.tlsMaterial }));
+  parts.opened('sync', () => sync?.stop());
+  const api = await parts.start(() =>
+    startApiServer({
       deps: {
         tags,
         tokens,
@@ -298,22 +290,8 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
       port: opts.port ?? config.api.port,
       ...(webRoot ? { webRoot } : {}),
       tls: security.apiTls.tls,
-    });
-  } catch (err) {
-    clearInterval(tick);
-    await sync?.stop();
-    await inference?.stop();
-    await supervisor.stop();
-    await siteMqtt.close();
-    await writer.drain();
-    await quality.stop();
-    await events.close();
-    await fabric.stop();
-    await store.close();
-    await tokens.close();
-    await security.close();
-    throw err;
-  }
+    }),
+  );
   ready = true;
   let watch: ConfigWatch | undefined;
   if (opts.watchConfig) {
