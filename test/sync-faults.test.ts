@@ -93,6 +93,30 @@ async function restartablePostgres(target: { host: string; port: number }): Prom
   };
 }
 
+/** `count` test events after the outbox's last, each carrying its own sequence number as `n`. */
+async function appendTicks(outbox: Outbox, count: number, prefix: string): Promise<void> {
+  const first = outbox.lastSeq('event') + 1;
+  await outbox.append('event', Array.from({ length: count }, (_, i) => ({ id: `${prefix}${first + i}`, kind: 'test.tick', ts: Date.now(), assetPath: 'acme/plant1', severity: 'info', message: '', payload: { n: first + i } })));
+}
+
+/** Keeps appending `size` events every 10 ms and waking the uplink, until `stop()` (which waits for the last append). */
+function keepAppending(outbox: Outbox, uplink: Uplink, size: number, prefix: string): { stop(): Promise<void> } {
+  let appending = true;
+  const running = (async () => {
+    while (appending) {
+      await appendTicks(outbox, size, prefix);
+      uplink.wake();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  })();
+  return {
+    stop() {
+      appending = false;
+      return running;
+    },
+  };
+}
+
 describe(`sync under faults (${usePostgres ? 'PostgreSQL' : 'PGlite'})`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'fabrik-sync-faults-'));
   let hub: Hub;
@@ -119,6 +143,17 @@ describe(`sync under faults (${usePostgres ? 'PostgreSQL' : 'PGlite'})`, () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** The site's uplink to `url` with the test's retry pace; contact and desired config play no part here. */
+  function uplinkTo(url: string, outbox: Outbox, pace: { batchItems: number; retryMinMs: number; retryMaxMs: number; timeoutMs?: number }): Uplink {
+    return new Uplink({
+      outbox, siteId: 'plant1', client: async () => new HubClient({ url, credential, ...(pace.timeoutMs ? { timeoutMs: pace.timeoutMs } : {}) }),
+      contact: async () => ({ siteId: 'plant1', backlog: {}, appliedConfig: { version: null, sha256: null }, configError: null, models: [], health: null, drops: {}, reduction: null }),
+      onDesiredConfig: async () => undefined,
+      batchItems: pace.batchItems, batchBytes: 1e6, bandwidth: 0, retryMinMs: pace.retryMinMs, retryMaxMs: pace.retryMaxMs, contactEveryMs: 3_600_000, backfillAfterMs: 60_000,
+      logger: pino({ level: 'silent' }),
+    });
+  }
+
   /** Every (epoch, seq) once, without gaps from 1, and each event's payload matching its sequence. */
   async function expectExactlyOnce(epoch: string, through: number): Promise<void> {
     const rows = (await hub.db.query<{ seq: string | number; n: string }>("SELECT seq, payload->>'n' AS n FROM site_events WHERE site_id = 'plant1' AND epoch = $1 ORDER BY seq", [epoch])).rows;
@@ -132,18 +167,11 @@ describe(`sync under faults (${usePostgres ? 'PostgreSQL' : 'PGlite'})`, () => {
   it('delivers exactly once through a link that cuts connections mid-request', async () => {
     const proxy = await flakyProxy(hub.port, 0.2);
     const outbox = await Outbox.open({ dir: join(dir, 'proxy-outbox'), maxBytes: 1e9 });
-    const uplink = new Uplink({
-      outbox, siteId: 'plant1', client: async () => new HubClient({ url: `http://127.0.0.1:${proxy.port}`, credential, timeoutMs: 5000 }),
-      contact: async () => ({ siteId: 'plant1', backlog: {}, appliedConfig: { version: null, sha256: null }, configError: null, models: [], health: null, drops: {}, reduction: null }),
-      onDesiredConfig: async () => undefined,
-      batchItems: 25, batchBytes: 1e6, bandwidth: 0, retryMinMs: 5, retryMaxMs: 50, contactEveryMs: 3_600_000, backfillAfterMs: 60_000,
-      logger: pino({ level: 'silent' }),
-    });
+    const uplink = uplinkTo(`http://127.0.0.1:${proxy.port}`, outbox, { batchItems: 25, retryMinMs: 5, retryMaxMs: 50, timeoutMs: 5000 });
     uplink.start();
     try {
       for (let k = 0; k < 40; k++) {
-        const first = outbox.lastSeq('event') + 1;
-        await outbox.append('event', Array.from({ length: 10 }, (_, i) => ({ id: `p${first + i}`, kind: 'test.tick', ts: Date.now(), assetPath: 'acme/plant1', severity: 'info', message: '', payload: { n: first + i } })));
+        await appendTicks(outbox, 10, 'p');
         uplink.wake();
       }
       await eventually(async () => outbox.doneThrough('event') === 400, 120_000);
@@ -162,36 +190,21 @@ describe(`sync under faults (${usePostgres ? 'PostgreSQL' : 'PGlite'})`, () => {
     url.host = `127.0.0.1:${pgProxy.port}`;
     const restarted = await startHub({ dataDir: join(dir, 'hub-pg-restart'), port: 0, logger: pino({ level: 'silent' }), databaseUrl: url.toString() });
     const outbox = await Outbox.open({ dir: join(dir, 'pg-restart-outbox'), maxBytes: 1e9 });
-    const uplink = new Uplink({
-      outbox, siteId: 'plant1', client: async () => new HubClient({ url: restarted.url, credential, timeoutMs: 5000 }),
-      contact: async () => ({ siteId: 'plant1', backlog: {}, appliedConfig: { version: null, sha256: null }, configError: null, models: [], health: null, drops: {}, reduction: null }),
-      onDesiredConfig: async () => undefined,
-      batchItems: 10, batchBytes: 1e6, bandwidth: 0, retryMinMs: 20, retryMaxMs: 300, contactEveryMs: 3_600_000, backfillAfterMs: 60_000,
-      logger: pino({ level: 'silent' }),
-    });
+    const uplink = uplinkTo(restarted.url, outbox, { batchItems: 10, retryMinMs: 20, retryMaxMs: 300, timeoutMs: 5000 });
     uplink.start();
-    let appending = true;
-    const producer = (async () => {
-      while (appending) {
-        const first = outbox.lastSeq('event') + 1;
-        await outbox.append('event', Array.from({ length: 5 }, (_, i) => ({ id: `r${first + i}`, kind: 'test.tick', ts: Date.now(), assetPath: 'acme/plant1', severity: 'info', message: '', payload: { n: first + i } })));
-        uplink.wake();
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    })();
+    const producer = keepAppending(outbox, uplink, 5, 'r');
     try {
       for (let round = 0; round < 2; round++) {
         await eventually(async () => outbox.doneThrough('event') > 0 && outbox.doneThrough('event') >= outbox.lastSeq('event') - 50, 60_000);
         await pgProxy.restart(1500);
       }
-      appending = false;
-      await producer;
+      await producer.stop();
       // The hub answers again on its own (no restart of the hub), and everything lands once.
       await eventually(async () => outbox.doneThrough('event') === outbox.lastSeq('event'), 90_000);
       expect((await fetch(`${restarted.url}/healthz`)).ok).toBe(true);
       await expectExactlyOnce(outbox.epoch, outbox.lastSeq('event'));
     } finally {
-      appending = false;
+      await producer.stop().catch(() => undefined);
       await uplink.stop();
       await outbox.close();
       await restarted.close();
@@ -216,23 +229,9 @@ describe(`sync under faults (${usePostgres ? 'PostgreSQL' : 'PGlite'})`, () => {
     };
     let child = await startChild();
     const outbox = await Outbox.open({ dir: join(dir, 'hub-kill-outbox'), maxBytes: 1e9 });
-    const uplink = new Uplink({
-      outbox, siteId: 'plant1', client: async () => new HubClient({ url: `http://127.0.0.1:${port}`, credential, timeoutMs: 5000 }),
-      contact: async () => ({ siteId: 'plant1', backlog: {}, appliedConfig: { version: null, sha256: null }, configError: null, models: [], health: null, drops: {}, reduction: null }),
-      onDesiredConfig: async () => undefined,
-      batchItems: 10, batchBytes: 1e6, bandwidth: 0, retryMinMs: 20, retryMaxMs: 200, contactEveryMs: 3_600_000, backfillAfterMs: 60_000,
-      logger: pino({ level: 'silent' }),
-    });
+    const uplink = uplinkTo(`http://127.0.0.1:${port}`, outbox, { batchItems: 10, retryMinMs: 20, retryMaxMs: 200, timeoutMs: 5000 });
     uplink.start();
-    let appending = true;
-    const producer = (async () => {
-      while (appending) {
-        const first = outbox.lastSeq('event') + 1;
-        await outbox.append('event', Array.from({ length: 7 }, (_, i) => ({ id: `k${first + i}`, kind: 'test.tick', ts: Date.now(), assetPath: 'acme/plant1', severity: 'info', message: '', payload: { n: first + i } })));
-        uplink.wake();
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    })();
+    const producer = keepAppending(outbox, uplink, 7, 'k');
     try {
       for (let round = 0; round < 5; round++) {
         await new Promise((r) => setTimeout(r, 150 + Math.random() * 350));
@@ -242,12 +241,11 @@ describe(`sync under faults (${usePostgres ? 'PostgreSQL' : 'PGlite'})`, () => {
         await new Promise((r) => setTimeout(r, 200));
         child = await startChild();
       }
-      appending = false;
-      await producer;
+      await producer.stop();
       await eventually(async () => outbox.doneThrough('event') === outbox.lastSeq('event'), 60_000);
       await expectExactlyOnce(outbox.epoch, outbox.lastSeq('event'));
     } finally {
-      appending = false;
+      await producer.stop().catch(() => undefined);
       await uplink.stop();
       await outbox.close();
       child.kill('SIGKILL');
@@ -274,13 +272,7 @@ describe(`sync under faults (${usePostgres ? 'PostgreSQL' : 'PGlite'})`, () => {
     // A last start drains what is left.
     const outbox = await Outbox.open({ dir: join(siteDir, 'outbox'), maxBytes: 1e9 });
     expect(outbox.lastSeq('event')).toBeGreaterThanOrEqual(appended());
-    const uplink = new Uplink({
-      outbox, siteId: 'plant1', client: async () => new HubClient({ url: hub.url, credential }),
-      contact: async () => ({ siteId: 'plant1', backlog: {}, appliedConfig: { version: null, sha256: null }, configError: null, models: [], health: null, drops: {}, reduction: null }),
-      onDesiredConfig: async () => undefined,
-      batchItems: 500, batchBytes: 1e6, bandwidth: 0, retryMinMs: 20, retryMaxMs: 200, contactEveryMs: 3_600_000, backfillAfterMs: 60_000,
-      logger: pino({ level: 'silent' }),
-    });
+    const uplink = uplinkTo(hub.url, outbox, { batchItems: 500, retryMinMs: 20, retryMaxMs: 200 });
     uplink.start();
     try {
       await eventually(async () => outbox.doneThrough('event') === outbox.lastSeq('event'), 60_000);
