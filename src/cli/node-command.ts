@@ -57,9 +57,10 @@ export function demoCommand(): Command {
     .addOption(logLevelOption())
     .action(async (opts: RunOpts & { open: boolean; lines: number; singleNode?: boolean; tls?: boolean; protocols: boolean; modbusPort?: string; withHub?: boolean; hubPort: string; opcua: boolean }) => {
       const dataDir = resolve(opts.dataDir);
+      const logger = createLogger({ level: opts.logLevel });
       // One simulated plant behind every socket the demo serves (Modbus TCP, Sparkplug B, OPC UA).
       const plant = opts.protocols ? createPlant({ seed: opts.seed ?? 42, lines: opts.lines, startTime: Date.now() }) : undefined;
-      const opcua = opts.protocols && opts.opcua && plant ? await serveDemoOpcua(dataDir, plant, createLogger({ level: opts.logLevel })) : null;
+      const opcua = opts.protocols && opts.opcua && plant ? await serveDemoOpcua(dataDir, plant, logger) : null;
       let config = opcua
         ? parseSiteConfig(demoSiteConfig({ lines: opts.lines, cncOpcua: opcua.device }))
         : opts.lines === 1 ? loadSiteConfig(DEMO_CONFIG) : parseSiteConfig(demoSiteConfig({ lines: opts.lines }));
@@ -87,7 +88,7 @@ export function demoCommand(): Command {
       // A hub beside the site (what `npm start` runs): every node of the site enrolled with it and syncing.
       const nodeDirs = perLine ? Array.from({ length: opts.lines }, (_, i) => join(dataDir, `line${i + 1}`)) : [dataDir];
       const hub = opts.withHub
-        ? await startDemoHub({ dataDir, host: opts.host, port: Number(opts.hubPort), siteId: config.site.id, siteName: config.site.name, credentialsFiles: nodeDirs.map((d) => resolve(d, config.sync.credentialsFile)), logger: createLogger({ level: opts.logLevel }) })
+        ? await startDemoHub({ dataDir, host: opts.host, port: Number(opts.hubPort), siteId: config.site.id, siteName: config.site.name, credentialsFiles: nodeDirs.map((d) => resolve(d, config.sync.credentialsFile)), logger })
         : undefined;
       if (hub) config.sync.hub = hub.url;
       const opcuaLines = opcua ? [`  opc ua           ${opcua.device.endpoint} (cnc1; security None/Sign/SignAndEncrypt)`] : [];
@@ -100,7 +101,6 @@ export function demoCommand(): Command {
           return [...peerLines(node), ...opcuaLines, ...hubLines];
         }, beside);
       }
-      const logger = createLogger({ level: opts.logLevel });
       const { startFabricDemo } = await import('../node/fabric-demo.js');
       const nodes = await startFabricDemo({
         lines: opts.lines, dataDir, host: opts.host, httpPort: Number(opts.httpPort), pgPort, logger, base: config, seed: opts.seed ?? 42,
@@ -117,8 +117,7 @@ export function demoCommand(): Command {
         `  dashboard & API  ${first.url}/`,
         ...nodes.map((n, i) => `  node line${i + 1}       ${n.url}/  data ${join(dataDir, `line${i + 1}`)}`),
         `  admin token      ${first.adminToken.path}${first.adminToken.created ? ' (new)' : ''} (each node has its own, in its data directory)`,
-        `  postgres         postgres://fabrik@${opts.host}:${first.pgPort}/${config.site.id} (password: an API token; database "site" queries every node)`,
-        ...(first.mqtt.broker ? [`  mqtt broker      ${first.mqtt.broker.url}${first.mqtt.uns ? ' (UNS: topic = asset path, every node)' : ''}`] : []),
+        ...endpointLines(first, opts.host, config.site.id, ', every node'),
         ...peerLines(first),
         ...opcuaLines,
         ...hubLines,
@@ -163,6 +162,14 @@ export function nodeCommand(): Command {
   });
 }
 
+/** The banner's lines for a node's PostgreSQL endpoint and MQTT broker, when it runs them. */
+function endpointLines(node: EdgeNode, host: string, siteId: string, unsFrom: string): string[] {
+  const lines: string[] = [];
+  if (node.pgPort !== undefined) lines.push(`  postgres         postgres://fabrik@${host}:${node.pgPort}/${siteId} (password: an API token; database "site" queries every node)`);
+  if (node.mqtt.broker) lines.push(`  mqtt broker      ${node.mqtt.broker.url}${node.mqtt.uns ? ` (UNS: topic = asset path${unsFrom})` : ''}`);
+  return lines;
+}
+
 async function runNode(config: SiteConfig, opts: RunOpts, what: string, extra: Partial<EdgeNodeOptions> = {}, afterStart?: (node: EdgeNode) => Promise<string[]>, peers?: { close(): Promise<void> }): Promise<void> {
   const logger = createLogger({ level: opts.logLevel });
   const dataDir = resolve(opts.dataDir);
@@ -183,8 +190,7 @@ async function runNode(config: SiteConfig, opts: RunOpts, what: string, extra: P
     `  data directory   ${dataDir}`,
     `  admin token      ${node.adminToken.path}${node.adminToken.created ? ' (new)' : ''}`,
   ];
-  if (node.pgPort !== undefined) lines.push(`  postgres         postgres://fabrik@${opts.host}:${node.pgPort}/${config.site.id} (password: an API token; database "site" queries every node)`);
-  if (node.mqtt.broker) lines.push(`  mqtt broker      ${node.mqtt.broker.url}${node.mqtt.uns ? ' (UNS: topic = asset path)' : ''}`);
+  lines.push(...endpointLines(node, opts.host, config.site.id, ''));
   lines.push(...((await afterStart?.(node)) ?? []));
   if (node.url.startsWith('https')) lines.push(`  TLS              site CA ${tlsPaths(dataDir).caCert} (clients: FABRIK_CA=<that file>)`);
   lines.push(`  try              npx fabrik query --data-dir ${opts.dataDir} --url ${node.url} "select count(*) from samples"`);
