@@ -9,10 +9,16 @@ export interface ConfirmDialogProps {
   /** Runs on confirm; a throw keeps the dialog open with the message. */
   onConfirm: () => Promise<void>;
   onClose: () => void;
+  /** False keeps the confirm button disabled (a required field is still empty). Default true. */
+  ready?: boolean;
+  /** Which dialog this is, as `data-dialog` (default "confirm"). */
+  kind?: string;
+  /** Focus the confirm button on open (default); false leaves focus on the first field. */
+  focusAction?: boolean;
 }
 
 /** A modal that asks before an audited change; Escape or Cancel leaves everything as it was, focus returns where it was. */
-export function ConfirmDialog({ title, action, children, onConfirm, onClose }: ConfirmDialogProps) {
+export function ConfirmDialog({ title, action, children, onConfirm, onClose, ready = true, kind = 'confirm', focusAction = true }: ConfirmDialogProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -35,9 +41,9 @@ export function ConfirmDialog({ title, action, children, onConfirm, onClose }: C
     }
   };
   return (
-    <dialog ref={dialog} class="dialog" onClose={onClose} aria-labelledby="confirm-title" data-dialog="confirm">
+    <dialog ref={dialog} class="dialog" onClose={onClose} aria-labelledby={`${kind}-title`} data-dialog={kind}>
       <form onSubmit={submit}>
-        <h2 id="confirm-title">{title}</h2>
+        <h2 id={`${kind}-title`}>{title}</h2>
         {children}
         {error && (
           <p class="notice error" role="alert">
@@ -48,7 +54,7 @@ export function ConfirmDialog({ title, action, children, onConfirm, onClose }: C
           <button type="button" onClick={() => dialog.current?.close()}>
             Cancel
           </button>
-          <button type="submit" class="primary" disabled={busy} autoFocus>
+          <button type="submit" class="primary" disabled={busy || !ready} autoFocus={focusAction}>
             {action}
           </button>
         </div>
