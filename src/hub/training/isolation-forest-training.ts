@@ -3,23 +3,14 @@ import { Prng } from '../../sim/index.js';
 import { TrainingError } from './errors.js';
 import { floats, OnnxGraph } from './onnx-graph.js';
 import type { TrainedModel } from './pca-training.js';
-import { checkTable, columnStats, detectionMetrics, quantile, splitHoldout, type TrainingTable } from './training-table.js';
+import { checkTable, columnStats, detectionMetrics, quantile, splitHoldout, type TagModelOptions, type TrainingTable } from './training-table.js';
 
-/** Options of `trainIsolationForest`. */
-export interface IsolationForestOptions {
-  name: string;
+/** Options of `trainIsolationForest` (limitQuantile default 0.995: iforest scores crowd near the top, so the training set's own edge points score high too). */
+export interface IsolationForestOptions extends TagModelOptions {
   /** Number of trees. Default 100. */
   trees?: number;
   /** Rows drawn for each tree (ψ). Default 256. */
   sampleSize?: number;
-  holdoutShare?: number;
-  /** Quantile of the training scores that sets the threshold. Default 0.995 (iforest scores crowd near the top: the training set's own edge points score high too). */
-  limitQuantile?: number;
-  window?: string;
-  seed?: number;
-  description?: string;
-  /** Score only while this tag has one of these values: the data was taken under the same condition. */
-  when?: { tag: string; in: number[]; settle?: number };
 }
 
 interface TreeNode {

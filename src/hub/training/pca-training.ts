@@ -2,29 +2,16 @@ import { modelManifestSchema, type ModelManifest } from '../../inference/index.j
 import { TrainingError } from './errors.js';
 import { OnnxGraph } from './onnx-graph.js';
 import { symmetricEigen } from './symmetric-eigen.js';
-import { checkTable, columnStats, detectionMetrics, quantile, splitHoldout, type DetectionMetrics, type TrainingTable } from './training-table.js';
+import { checkTable, columnStats, detectionMetrics, quantile, splitHoldout, type DetectionMetrics, type TagModelOptions, type TrainingTable } from './training-table.js';
 
-/** Options of `trainPca`. */
-export interface PcaOptions {
-  /** Model name (score tags are "<name>.t2", "<name>.spe", "<name>.anomaly_score"). */
-  name: string;
+/** Options of `trainPca` (limitQuantile default 0.999, for each of T² and SPE). */
+export interface PcaOptions extends TagModelOptions {
   /** Keep components until this share of the variance is explained. Default 0.9. */
   varianceToKeep?: number;
   /** Or a fixed number of components. */
   components?: number;
-  /** Share of normal rows held out for the metrics. Default 0.25. */
-  holdoutShare?: number;
-  /** Quantile of the training scores that sets each control limit. Default 0.999. */
-  limitQuantile?: number;
-  /** Row period of the tags input in the manifest. Default "1s". */
-  window?: string;
-  seed?: number;
-  description?: string;
-  /** Score only while this tag has one of these values: the data was taken under the same condition. */
-  when?: { tag: string; in: number[]; settle?: number };
 }
 
-/** What every trainer returns: the ONNX bytes, the manifest that runs them and held-out metrics. */
 export interface TrainedModel {
   onnx: Uint8Array;
   manifest: ModelManifest;

@@ -13,6 +13,22 @@ export interface TrainingTable {
 }
 
 /** Rows split into a training part and a held-out part that training never sees. */
+/** What every detector trained on a table of tags is given, whatever its kind. */
+export interface TagModelOptions {
+  /** Model name (score tags are "<name>.<score>"). */
+  name: string;
+  /** Share of normal rows held out for the metrics. Default 0.25. */
+  holdoutShare?: number;
+  /** Quantile of the training scores that sets the control limit(s); each kind has its default. */
+  limitQuantile?: number;
+  /** Row period of the tags input in the manifest. Default "1s". */
+  window?: string;
+  seed?: number;
+  description?: string;
+  /** Score only while this tag has one of these values: the data was taken under the same condition. */
+  when?: { tag: string; in: number[]; settle?: number };
+}
+
 export interface HoldoutSplit {
   train: number[][];
   holdout: number[][];
